@@ -1,0 +1,99 @@
+"""The guide as a whole: sections in article order plus the skill's words, checked together."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from content.models import Section, SkillText
+
+
+def normalize_phrase(phrase: str) -> str:
+    """Lower-case, drop punctuation and fold spaces, as speech recognition would hear it."""
+    words = re.sub(r"[^\w' ]+", " ", phrase.lower().replace("’", "'"))
+    return " ".join(words.split())
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The article's sections in order and the skill's own words."""
+
+    sections: tuple[Section, ...]
+    skill: SkillText
+
+    def __post_init__(self) -> None:
+        problems = _cross_check(self.sections, self.skill)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        """Section ids in article order."""
+        return tuple(section.id for section in self.sections)
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id; KeyError names the known ids."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(f"no section {section_id!r}; known: {', '.join(self.ids)}")
+
+    def next_id(self, section_id: str) -> str | None:
+        """The section after this one in article order, or None at the end."""
+        index = self.ids.index(section_id)
+        return self.ids[index + 1] if index + 1 < len(self.ids) else None
+
+    def previous_id(self, section_id: str) -> str | None:
+        """The section before this one in article order, or None at the start."""
+        index = self.ids.index(section_id)
+        return self.ids[index - 1] if index > 0 else None
+
+    @cached_property
+    def phrase_index(self) -> dict[str, str]:
+        """Every spoken name, normalised, mapped to its section id."""
+        return {
+            normalize_phrase(name): section.id
+            for section in self.sections
+            for name in section.spoken_names
+        }
+
+
+def _cross_check(sections: tuple[Section, ...], skill: SkillText) -> list[str]:
+    """Rules that span files: unique ids, valid references, one section per spoken name."""
+    problems: list[str] = []
+    ids = [section.id for section in sections]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        problems.append(f"section ids must be unique, repeated: {', '.join(duplicates)}")
+    known = set(ids)
+    for section in sections:
+        for follow_up in section.follow_ups:
+            if follow_up.section is not None and follow_up.section not in known:
+                problems.append(
+                    f"section {section.id!r}: follow_ups refers to unknown section "
+                    f"{follow_up.section!r}"
+                )
+    for topic in skill.launch_topics:
+        if topic not in known:
+            problems.append(f"skill.yaml: launch_topics refers to unknown section {topic!r}")
+    owners: dict[str, str] = {}
+    for section in sections:
+        for name in section.spoken_names:
+            phrase = normalize_phrase(name)
+            owner = owners.setdefault(phrase, section.id)
+            if owner != section.id:
+                problems.append(
+                    f"spoken name {name!r} belongs to both {owner!r} and {section.id!r}; "
+                    "keep it in one section"
+                )
+    askers: dict[str, str] = {}
+    for section in sections:
+        for question in section.questions:
+            owner = askers.setdefault(normalize_phrase(question), section.id)
+            if owner != section.id:
+                problems.append(
+                    f"question {question!r} belongs to both {owner!r} and {section.id!r}; "
+                    "keep it in one section"
+                )
+    return problems
