@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -77,23 +78,20 @@ def _cross_check(sections: tuple[Section, ...], skill: SkillText) -> list[str]:
     for topic in skill.launch_topics:
         if topic not in known:
             problems.append(f"skill.yaml: launch_topics refers to unknown section {topic!r}")
+    problems += _claimed_twice("spoken name", ((s.id, n) for s in sections for n in s.spoken_names))
+    problems += _claimed_twice("question", ((s.id, q) for s in sections for q in s.questions))
+    return problems
+
+
+def _claimed_twice(kind: str, claims: Iterable[tuple[str, str]]) -> list[str]:
+    """Phrases that two sections claim; speech routing needs each to mean one section."""
     owners: dict[str, str] = {}
-    for section in sections:
-        for name in section.spoken_names:
-            phrase = normalize_phrase(name)
-            owner = owners.setdefault(phrase, section.id)
-            if owner != section.id:
-                problems.append(
-                    f"spoken name {name!r} belongs to both {owner!r} and {section.id!r}; "
-                    "keep it in one section"
-                )
-    askers: dict[str, str] = {}
-    for section in sections:
-        for question in section.questions:
-            owner = askers.setdefault(normalize_phrase(question), section.id)
-            if owner != section.id:
-                problems.append(
-                    f"question {question!r} belongs to both {owner!r} and {section.id!r}; "
-                    "keep it in one section"
-                )
+    problems = []
+    for section_id, phrase in claims:
+        owner = owners.setdefault(normalize_phrase(phrase), section_id)
+        if owner != section_id:
+            problems.append(
+                f"{kind} {phrase!r} belongs to both {owner!r} and {section_id!r}; "
+                "keep it in one section"
+            )
     return problems
