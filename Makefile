@@ -2,8 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
-.PHONY: run test clean
+.PHONY: run test clean package
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
-	$(BIN)/nocontact guide
+	$(BIN)/nocontact run --port $(PORT)
 
 # pytest exits 5 when it collects no tests; make treats that as a failure, as it should.
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
+
+# The skill's AWS Lambda bundle, dist/lambda.zip: prints its size, fails past 10 MB zipped.
+package: $(VENV)/.dev-installed
+	$(BIN)/python -m scripts.package_lambda
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -104,7 +104,31 @@ class Crisis(Frozen):
 
     message: str = NonEmpty
     closing: str = NonEmpty
+    card_title: str = NonEmpty
+    # Templates filled from each Contact: `emergency` with {name} and {number}, `line` with
+    # {how}, {name} and {number} (the spoken `say` aloud, the written `number` on cards).
+    emergency: str = NonEmpty
+    line: str = NonEmpty
+    # What people in danger say: the CrisisIntent's samples, and words that send any request
+    # containing them to the crisis answer.
+    phrases: tuple[str, ...] = Field(min_length=10)
     locales: dict[str, LocaleCrisis]
+
+    @field_validator("emergency", "line")
+    @classmethod
+    def _known_placeholders(cls, template: str) -> str:
+        try:
+            template.format(how="call", name="a line", number="one")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(f"use only {{how}}, {{name}} and {{number}}: {error}") from None
+        return template
+
+    @field_validator("phrases")
+    @classmethod
+    def _no_blank_phrases(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not phrase.strip() for phrase in phrases):
+            raise ValueError("entries must not be blank")
+        return phrases
 
     @field_validator("locales")
     @classmethod
@@ -113,6 +137,14 @@ class Crisis(Frozen):
         if missing:
             raise ValueError(f"add crisis resources for {', '.join(missing)}")
         return locales
+
+
+class Listing(Frozen):
+    """How the Alexa Skills Store describes the skill (Amazon's length limits)."""
+
+    summary: str = Field(min_length=1, max_length=160)
+    description: str = Field(min_length=1, max_length=4000)
+    keywords: tuple[str, ...] = Field(min_length=1, max_length=30)
 
 
 class SkillText(Frozen):
@@ -130,5 +162,15 @@ class SkillText(Frozen):
     error: str = NonEmpty
     reflection_intro: str = NonEmpty
     reflection_outro: str = NonEmpty
+    more_prompt: str = NonEmpty
+    declined: str = NonEmpty
+    no_match: str = NonEmpty
+    start_of_guide: str = NonEmpty
+    end_of_guide: str = NonEmpty
+    paused: str = NonEmpty
+    unsupported: str = NonEmpty
+    nothing_stored: str = NonEmpty
+    forgotten: str = NonEmpty
     privacy_policy_url: str = Field(pattern=r"^https://")
+    listing: Listing
     crisis: Crisis

@@ -12,6 +12,13 @@ from collections.abc import Sequence
 # a function taking the parsed arguments and returning the exit code.
 COMMAND_MODULES = (
     "scripts.guide",
+    "scripts.export_model",
+    "scripts.build_audio",
+    "scripts.check_audio",
+    "scripts.serve",
+    "scripts.deploy",
+    "scripts.say",
+    "scripts.run",
 )
 
 
