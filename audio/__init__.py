@@ -1,0 +1,16 @@
+"""Narrating the guide into Alexa-ready MP3 clips: speech text, voices, rendering, stores.
+
+Importing the package stays light: pydub, piper and boto3 load only in the modules that use them.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# pydub warns at import when no ffmpeg is on PATH (audio.ffmpeg hands it imageio-ffmpeg's
+# binary), and about the audioop module it needs (audioop-lts replaces it on Python 3.13).
+warnings.filterwarnings("ignore", message="Couldn't find ffmpeg or avconv", category=RuntimeWarning)
+warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)

@@ -1,0 +1,300 @@
+"""The build pipeline in one place: plan → narrate or reuse → upload → publish the manifest.
+
+`build_store` raises (AudioError) only before the new manifest is published, so an exception
+always means the store still serves the previous manifest and every clip it references; running
+the build again finishes the job, reusing whatever was already rendered or uploaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from enum import Enum
+from functools import cached_property
+
+from pydantic import ValidationError
+
+from audio.cache import ClipCache
+from audio.errors import AudioError, StoreError
+from audio.manifest import (
+    CLIPS_PREFIX,
+    MANIFEST_KEY,
+    Action,
+    Manifest,
+    ManifestError,
+    Part,
+    SectionEntry,
+    SectionPlan,
+    Target,
+    clip_key,
+    parse_manifest,
+    plan_build,
+    unreferenced,
+)
+from audio.narration import RenderedPart, narrate_section, section_fingerprint
+from audio.settings import RenderSettings
+from audio.stores import Store
+from audio.voices import Voice
+from content import Guide, Section
+
+logger = logging.getLogger(__name__)
+
+CLIP_CONTENT_TYPE = "audio/mpeg"
+# Keys are content-addressed: a clip under a key never changes, so caches may keep it forever.
+CLIP_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MANIFEST_CONTENT_TYPE = "application/json"
+MANIFEST_CACHE_CONTROL = "no-cache"
+
+
+class Source(Enum):
+    """Where a section's clips came from in this build."""
+
+    STORE = "already in the store"
+    CACHE = "from the cache"  # rendered by an earlier build on this machine
+    VOICE = "narrated"  # synthesized by this build
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How to build: sections in parallel, everything again, old clips deleted afterwards."""
+
+    jobs: int = 1
+    force: bool = False
+    prune: bool = False
+
+
+@dataclass(frozen=True)
+class SectionOutcome:
+    """One section done: its manifest entry, where its audio came from, what was uploaded."""
+
+    entry: SectionEntry
+    source: Source
+    uploaded: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did (or, in a dry run, would do). Clip counts are per object."""
+
+    store: str
+    sections: int
+    clips: int
+    synthesized: int  # sections narrated by the voice
+    cached: int  # sections taken from the local cache
+    uploaded: int
+    skipped: int  # clips already in the store
+    pruned: int
+    published: bool
+    duration: float  # seconds of audio in the manifest
+    seconds: float  # wall-clock time of the build
+    dry_run: bool = False
+    actions: tuple[str, ...] = ()  # a dry run's "Would …" lines
+    prune_error: str | None = None  # the manifest is published even when pruning fails
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What a store holds before a build: its manifest and the size of every clip."""
+
+    previous: Manifest | None
+    stored: Mapping[str, int]
+
+    @cached_property
+    def published(self) -> dict[str, str]:
+        """Key → sha256 of every part in the previous manifest."""
+        return {part.key: part.sha256 for part in self.previous.parts} if self.previous else {}
+
+    def needs_upload(self, part: Part, force: bool) -> bool:
+        """False when the key is stored at this size and no other hash is on record for it."""
+        if force or self.stored.get(part.key) != part.bytes:
+            return True
+        return self.published.get(part.key, part.sha256) != part.sha256
+
+
+def read_state(store: Store) -> StoreState:
+    """The store's manifest and clip sizes: one read and one listing, however many clips."""
+    previous = read_manifest(store)
+    return StoreState(previous, {item.key: item.size for item in store.list(CLIPS_PREFIX)})
+
+
+def plan_sections(
+    guide: Guide, voice: Voice, settings: RenderSettings, state: StoreState, force: bool
+) -> tuple[SectionPlan, ...]:
+    """What each section needs, from fingerprints alone: no synthesis, no audio stack."""
+    targets = [
+        Target(section.id, section.title, section_fingerprint(section, voice.id, settings))
+        for section in guide.sections
+    ]
+    return plan_build(targets, state.previous, state.stored, force=force)
+
+
+def section_entry(target: Target, rendered: Sequence[RenderedPart]) -> SectionEntry:
+    """The manifest entry for a section's rendered parts."""
+    try:
+        parts = tuple(
+            Part(
+                key=clip_key(target.id, target.fingerprint, part.number),
+                sha256=part.sha256,
+                bytes=len(part.mp3),
+                duration=round(part.duration, 3),
+            )
+            for part in rendered
+        )
+        return SectionEntry(
+            id=target.id, title=target.title, fingerprint=target.fingerprint, parts=parts
+        )
+    except ValidationError as error:  # e.g. a part over 240 s: a rendering fault, not the user's
+        reason = error.errors()[0]["msg"]
+        raise AudioError(
+            f"section {target.id!r} rendered clips no manifest may hold: {reason}"
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Everything a section's work needs, shared read-only by the worker threads."""
+
+    store: Store
+    voice: Voice
+    settings: RenderSettings
+    cache: ClipCache
+    album: str
+    force: bool
+    state: StoreState
+
+
+def build_store(
+    guide: Guide,
+    store: Store,
+    voice: Voice,
+    settings: RenderSettings,
+    cache: ClipCache,
+    options: BuildOptions = BuildOptions(),
+    on_section: Callable[[SectionOutcome], None] | None = None,
+) -> BuildReport:
+    """Bring the store up to date with the guide, publishing manifest.json last."""
+    started = time.perf_counter()
+    state = read_state(store)
+    plans = plan_sections(guide, voice, settings, state, options.force)
+    context = _Context(store, voice, settings, cache, guide.skill.name, options.force, state)
+    outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
+    manifest = Manifest(
+        voice=voice.id,
+        render=settings.fingerprint(),
+        sections=tuple(outcome.entry for outcome in outcomes),
+    )
+    published = publish_manifest(store, manifest, state.previous)
+    pruned, prune_error = _prune(store, manifest, state.stored) if options.prune else ((), None)
+    return BuildReport(
+        store=store.uri(),
+        sections=len(manifest.sections),
+        clips=len(manifest.parts),
+        synthesized=sum(outcome.source is Source.VOICE for outcome in outcomes),
+        cached=sum(outcome.source is Source.CACHE for outcome in outcomes),
+        uploaded=sum(outcome.uploaded for outcome in outcomes),
+        skipped=sum(outcome.skipped for outcome in outcomes),
+        pruned=len(pruned),
+        published=published,
+        duration=round(sum(section.duration for section in manifest.sections), 2),
+        seconds=round(time.perf_counter() - started, 3),
+        prune_error=prune_error,
+    )
+
+
+def read_manifest(store: Store) -> Manifest | None:
+    """The store's published manifest; None when there is none or it cannot be read as one."""
+    data = store.get(MANIFEST_KEY)
+    if data is None:
+        return None
+    try:
+        return parse_manifest(data)
+    except ManifestError as error:
+        where = store.uri(MANIFEST_KEY)
+        logger.warning("%s is not a valid manifest; the build replaces it: %s", where, error)
+        return None
+
+
+def publish_manifest(store: Store, manifest: Manifest, previous: Manifest | None) -> bool:
+    """Write manifest.json unless the store already has the same one; True if written."""
+    if previous is not None and previous.to_json() == manifest.to_json():
+        return False
+    store.put(
+        MANIFEST_KEY,
+        manifest.to_json(),
+        content_type=MANIFEST_CONTENT_TYPE,
+        cache_control=MANIFEST_CACHE_CONTROL,
+    )
+    return True
+
+
+def _run_sections(
+    plans: Sequence[SectionPlan],
+    guide: Guide,
+    context: _Context,
+    jobs: int,
+    on_section: Callable[[SectionOutcome], None] | None,
+) -> tuple[SectionOutcome, ...]:
+    """Each section's work on `jobs` threads; results in article order, first error raised."""
+    outcomes: dict[str, SectionOutcome] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="section") as pool:
+        futures = [
+            pool.submit(_build_section, plan, guide.section(plan.target.id), context)
+            for plan in plans
+        ]
+        try:
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.entry.id] = outcome
+                if on_section is not None:
+                    on_section(outcome)
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return tuple(outcomes[plan.target.id] for plan in plans)
+
+
+def _build_section(plan: SectionPlan, section: Section, context: _Context) -> SectionOutcome:
+    """Get the section's clips (cache or voice) and upload the ones the store lacks."""
+    if plan.action is Action.KEEP and plan.previous is not None:
+        parts = len(plan.previous.parts)
+        return SectionOutcome(plan.previous, Source.STORE, uploaded=0, skipped=parts)
+    rendered, source = _rendered_parts(plan, section, context)
+    entry = section_entry(plan.target, rendered)
+    uploaded = 0
+    for part, clip in zip(entry.parts, rendered, strict=True):
+        if not context.state.needs_upload(part, context.force):
+            continue
+        context.store.put(
+            part.key, clip.mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL
+        )
+        uploaded += 1
+    return SectionOutcome(entry, source, uploaded=uploaded, skipped=len(entry.parts) - uploaded)
+
+
+def _rendered_parts(
+    plan: SectionPlan, section: Section, context: _Context
+) -> tuple[tuple[RenderedPart, ...], Source]:
+    fingerprint = plan.target.fingerprint
+    cached = None if context.force else context.cache.load(fingerprint)
+    if cached is not None:
+        return cached, Source.CACHE
+    logger.debug("narrating %s", section.id)
+    rendered = narrate_section(section, context.voice, context.settings, album=context.album)
+    context.cache.save(fingerprint, rendered)
+    return rendered, Source.VOICE
+
+
+def _prune(
+    store: Store, manifest: Manifest, stored: Mapping[str, int]
+) -> tuple[tuple[str, ...], str | None]:
+    """Delete clips the published manifest does not reference; an error is reported, not raised."""
+    keys = unreferenced(stored, manifest.keys)
+    try:
+        store.delete(keys)
+    except StoreError as error:
+        return (), str(error)
+    return keys, None

@@ -1,0 +1,69 @@
+"""Verifying a published store: every clip the manifest names is there, intact and Alexa-ready."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from audio.manifest import CLIPS_PREFIX, MANIFEST_KEY, ManifestError, Part, parse_manifest
+from audio.render import RenderSettings, clip_problems
+from audio.stores import Store
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one object of the store."""
+
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found: how much the manifest lists, and every problem."""
+
+    store: str
+    sections: int
+    clips: int
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the store serves everything its manifest promises."""
+        return not self.problems
+
+
+def check_store(store: Store, settings: RenderSettings, jobs: int = 2) -> CheckReport:
+    """Read the manifest, then fetch and verify each clip it lists (on `jobs` threads)."""
+    data = store.get(MANIFEST_KEY)
+    if data is None:
+        missing = Problem(MANIFEST_KEY, "missing; build the audio into this store first")
+        return CheckReport(store.uri(), 0, 0, (missing,))
+    try:
+        manifest = parse_manifest(data)
+    except ManifestError as error:
+        return CheckReport(store.uri(), 0, 0, (Problem(MANIFEST_KEY, f"not valid: {error}"),))
+    sizes = {item.key: item.size for item in store.list(CLIPS_PREFIX)}
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="check") as pool:
+        found = pool.map(lambda part: _check_part(store, part, sizes, settings), manifest.parts)
+        problems = tuple(problem for part_problems in found for problem in part_problems)
+    return CheckReport(store.uri(), len(manifest.sections), len(manifest.parts), problems)
+
+
+def _check_part(
+    store: Store, part: Part, sizes: Mapping[str, int], settings: RenderSettings
+) -> list[Problem]:
+    size = sizes.get(part.key)
+    if size is not None and size != part.bytes:
+        return [Problem(part.key, f"{size} bytes in the store, {part.bytes} in the manifest")]
+    data = store.get(part.key) if size is not None else None
+    if data is None:
+        return [Problem(part.key, "missing from the store")]
+    if hashlib.sha256(data).hexdigest() != part.sha256:
+        return [Problem(part.key, "contents differ from the manifest's sha256")]
+    return [Problem(part.key, problem) for problem in clip_problems(data, settings)]

@@ -1,0 +1,183 @@
+"""The published manifest, content-addressed clip keys and the plan of what a build must do.
+
+Pure: no I/O, no audio libraries, nothing heavier than pydantic, so anything that reads
+manifests (the check, the simulator, the packaging tests) can import it cheaply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_VERSION = 1
+MANIFEST_KEY = "manifest.json"
+CLIPS_PREFIX = "clips/"
+MAX_PART_SECONDS = 240.0  # Alexa's limit for audio in one response (ALEXA.md).
+_HEX64 = r"^[0-9a-f]{64}$"
+
+
+def clip_key(section_id: str, fingerprint: str, number: int) -> str:
+    """Where part `number` of a section rendered with this fingerprint lives in a store."""
+    return f"{CLIPS_PREFIX}{section_id}/{fingerprint[:16]}-{number}.mp3"
+
+
+def clip_key_prefix(section_id: str, fingerprint: str) -> str:
+    """The start shared by every part's key of a section rendered with this fingerprint."""
+    return f"{CLIPS_PREFIX}{section_id}/{fingerprint[:16]}-"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Part(_Frozen):
+    """One published clip: at most 240 seconds of a section."""
+
+    key: str = Field(pattern=r"^clips/[a-z0-9-]+/[0-9a-f]{16}-[1-9][0-9]*\.mp3$")
+    sha256: str = Field(pattern=_HEX64)
+    bytes: int = Field(gt=0)
+    duration: float = Field(gt=0, le=MAX_PART_SECONDS)
+
+
+class SectionEntry(_Frozen):
+    """A section as published: its title, the fingerprint of its input and its parts in order."""
+
+    id: str
+    title: str
+    fingerprint: str = Field(pattern=_HEX64)
+    parts: tuple[Part, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _keys_match_fingerprint(self) -> SectionEntry:
+        expected = tuple(
+            clip_key(self.id, self.fingerprint, n) for n in range(1, len(self.parts) + 1)
+        )
+        if tuple(part.key for part in self.parts) != expected:
+            raise ValueError(f"section {self.id!r}: part keys must be {', '.join(expected)}")
+        return self
+
+    @property
+    def duration(self) -> float:
+        """Seconds of audio across every part."""
+        return sum(part.duration for part in self.parts)
+
+
+class Manifest(_Frozen):
+    """What a store holds: every section in article order, and how it was voiced and rendered."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    voice: str = Field(min_length=1)
+    render: str = Field(min_length=1)
+    sections: tuple[SectionEntry, ...]
+
+    @model_validator(mode="after")
+    def _unique_sections(self) -> Manifest:
+        ids = [section.id for section in self.sections]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"sections repeated: {', '.join(repeated)}")
+        return self
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every clip key the manifest references."""
+        return frozenset(part.key for section in self.sections for part in section.parts)
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        """Every part in playing order."""
+        return tuple(part for section in self.sections for part in section.parts)
+
+    def entry(self, section_id: str) -> SectionEntry | None:
+        """The section with this id, or None."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def to_json(self) -> bytes:
+        """The manifest as published: indented UTF-8 JSON, stable for equal manifests."""
+        return (self.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+
+class ManifestError(ValueError):
+    """A manifest.json that is not valid JSON or does not follow the schema."""
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    """Read a published manifest; ManifestError says what is wrong with it."""
+    try:
+        return Manifest.model_validate_json(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in problem['loc']) or 'manifest'}: {problem['msg']}"
+            for problem in error.errors()
+        )
+        raise ManifestError(problems) from None
+
+
+@dataclass(frozen=True)
+class Target:
+    """A section as the build wants it: identified by the fingerprint of its narration input."""
+
+    id: str
+    title: str
+    fingerprint: str
+
+
+class Action(Enum):
+    """What a build must do for one section."""
+
+    KEEP = "keep"  # published before with the same input and every part is in the store
+    RESTORE = "restore"  # published before with the same input, but parts are missing
+    RENDER = "render"  # new or changed input (or a forced build): narrate it again
+
+
+@dataclass(frozen=True)
+class SectionPlan:
+    """One section's action, with the previous entry when its input has not changed."""
+
+    target: Target
+    action: Action
+    previous: SectionEntry | None = None
+    missing: tuple[str, ...] = ()
+
+    @property
+    def key_prefix(self) -> str:
+        """The start of every key this section will be published under."""
+        return clip_key_prefix(self.target.id, self.target.fingerprint)
+
+
+def plan_build(
+    targets: Sequence[Target],
+    previous: Manifest | None,
+    stored: Mapping[str, int],
+    force: bool = False,
+) -> tuple[SectionPlan, ...]:
+    """Compare wanted sections with the previous manifest and the store's keys and sizes."""
+    return tuple(_plan_section(target, previous, stored, force) for target in targets)
+
+
+def _plan_section(
+    target: Target, previous: Manifest | None, stored: Mapping[str, int], force: bool
+) -> SectionPlan:
+    entry = previous.entry(target.id) if previous is not None else None
+    if force or entry is None or entry.fingerprint != target.fingerprint:
+        return SectionPlan(target, Action.RENDER)
+    missing = tuple(part.key for part in entry.parts if stored.get(part.key) != part.bytes)
+    action = Action.RESTORE if missing else Action.KEEP
+    # A title that is not narrated can change without changing the audio.
+    entry = entry.model_copy(update={"title": target.title})
+    return SectionPlan(target, action, previous=entry, missing=missing)
+
+
+def unreferenced(
+    stored_keys: Iterable[str], referenced: Collection[str], pending: tuple[str, ...] = ()
+) -> tuple[str, ...]:
+    """Clip keys in the store that nothing references, sorted.
+
+    `pending` holds key prefixes of sections not narrated yet, whose part count is unknown.
+    """
+    clips = (key for key in stored_keys if key.startswith(CLIPS_PREFIX))
+    return tuple(sorted(k for k in clips if k not in referenced and not k.startswith(pending)))

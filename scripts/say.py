@@ -1,0 +1,243 @@
+"""`nocontact say`: talk to the skill as a device would, and read what Alexa would say."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from content import LOCALES
+
+if TYPE_CHECKING:
+    from skill.device import DeviceState, Exchange, SimulatedDevice
+    from skill.simulation import Simulation
+    from skill.transcript import Segment, Turn
+
+DEFAULT_STORE = Path(".nocontact/audio")
+DEVICES = ("echo", "echo-show", "app-text-only")
+EVENTS = ("play", "pause", "next", "previous", "finished", "failed", "end-session")
+# Where clip URLs point when the skill runs in this process: `nocontact serve`'s default.
+LOCAL_AUDIO_URL = "http://127.0.0.1:8000/audio"
+INTERACTIVE_HELP = (
+    "Type what you would say to Alexa. Device buttons: /play /pause /next /previous; "
+    "/finished plays the current clip to its end; /quit (or Ctrl-D) leaves."
+)
+_WIDTH = 88
+_CARD_WIDTH = 2 * _WIDTH  # a card repeats the section's text: two lines are enough to see it
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `say` command."""
+    parser = subparsers.add_parser(
+        "say",
+        help="Talk to the skill without a device and read what Alexa would say.",
+        description=(
+            "Resolve an utterance against the skill's interaction model, send it to the skill "
+            "as a device's request, and print the answer: speech as text, clips by title and "
+            "URL, the reprompt, card and directives. With no utterance, start a conversation "
+            "in the terminal."
+        ),
+    )
+    parser.add_argument("utterance", nargs="*", help='What you would say, e.g. "help with guilt".')
+    parser.add_argument(
+        "--store", type=Path, default=DEFAULT_STORE, metavar="DIR",
+        help=f"Local audio store whose manifest the skill plays from (default: {DEFAULT_STORE}).",
+    )
+    parser.add_argument(
+        "--session", type=Path, metavar="FILE",
+        help="Keep the conversation in FILE across calls: the session, its attributes and the "
+             "player. Saved listening positions go in FILE.sqlite beside it.",
+    )
+    parser.add_argument(
+        "--new", action="store_true", help="Start a new conversation in --session FILE."
+    )
+    parser.add_argument("--json", action="store_true", help="Print each raw request and response.")
+    parser.add_argument(
+        "--device", choices=DEVICES, default=None,
+        help="The device for a new conversation: a speaker with AudioPlayer (echo, the default), "
+             "one with a screen (echo-show), or the Alexa app's text box (app-text-only).",
+    )
+    parser.add_argument(
+        "--locale", choices=LOCALES, default=None,
+        help="Locale of a new conversation (default: en-US).",
+    )
+    parser.add_argument(
+        "--event", choices=EVENTS,
+        help="Instead of speaking: press a device button, or report the clip finished or failed.",
+    )
+    parser.add_argument(
+        "--url", metavar="URL",
+        help="Send requests over HTTP to a running `nocontact serve` (e.g. http://127.0.0.1:8000) "
+             "instead of running the skill in this process.",
+    )
+    parser.set_defaults(handler=say)
+
+
+def say(args: argparse.Namespace) -> int:
+    """One utterance or event, or an interactive conversation; the session file is kept."""
+    from skill.device import SimulatorError
+
+    utterance = " ".join(args.utterance).strip()
+    if utterance and args.event:
+        raise SystemExit("nocontact say: give an utterance or --event, not both")
+    try:
+        simulation = _simulation(args)
+        device = simulation.device(_load_state(args, simulation))
+        if not utterance and not args.event:
+            return _converse(device, simulation, args)
+        exchanges = _event(device, args.event) if args.event else device.say(utterance)
+    except SimulatorError as error:
+        raise SystemExit(f"nocontact say: {error}") from None
+    _save_state(args.session, device.state)
+    _show(exchanges, simulation, args.json)
+    return 0
+
+
+def _simulation(args: argparse.Namespace) -> Simulation:
+    """The skill to talk to: over HTTP, or built here to play the store's clips.
+
+    Requests carry NOCONTACT_SKILL_ID when it is set, as `nocontact serve` expects them to.
+    """
+    import os
+
+    from skill.config import SkillConfig
+    from skill.simulation import Simulation, clip_index
+    from skill.transports import in_process, over_http
+
+    clips = clip_index(args.store)
+    configured = SkillConfig.from_env(os.environ)
+    if args.url:
+        return Simulation(send=over_http(args.url), clips=clips, skill_id=configured.skill_id)
+    from skill.builder import build_skill
+
+    manifest = args.store / "manifest.json"
+    if not manifest.is_file():
+        print(
+            f"No audio in {args.store} (build it with `nocontact build`); "
+            "the skill speaks text only.",
+            file=sys.stderr,
+        )
+    config = SkillConfig(
+        manifest=str(manifest) if manifest.is_file() else None,
+        audio_base_url=LOCAL_AUDIO_URL,
+        skill_id=configured.skill_id,
+        allow_http_audio=True,
+        persistence=f"sqlite:{args.session}.sqlite" if args.session else None,
+    )
+    skill = build_skill(config)
+    return Simulation(send=in_process(skill), clips=clips, skill_id=skill.skill_id)
+
+
+def _load_state(args: argparse.Namespace, simulation: Simulation) -> DeviceState:
+    from skill.simulation import state_from_json
+
+    device, locale = args.device or "echo", args.locale or LOCALES[0]
+    if args.session is None or args.new or not args.session.exists():
+        return simulation.new_state(device, locale)
+    try:
+        state = state_from_json(args.session.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise SystemExit(
+            f"nocontact say: {args.session} is not a saved conversation; "
+            "pass --new to start one there, or choose another --session file"
+        ) from None
+    asked = (args.device or state.caller.device, args.locale or state.caller.locale)
+    if asked != (state.caller.device, state.caller.locale):
+        raise SystemExit(
+            f"nocontact say: the conversation in {args.session} is on {state.caller.device} "
+            f"({state.caller.locale}); pass --new to start one on {asked[0]} ({asked[1]})"
+        )
+    return state
+
+
+def _save_state(path: Path | None, state: DeviceState) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(state.model_dump_json(indent=2), encoding="utf-8")
+    except OSError as error:
+        raise SystemExit(
+            f"nocontact say: cannot save the conversation to {path} ({error.strerror})"
+        ) from None
+
+
+def _event(device: SimulatedDevice, event: str) -> list[Exchange]:
+    if event == "finished":
+        return device.finish_stream()
+    if event == "failed":
+        return device.fail_stream()
+    if event == "end-session":
+        return device.end_session()
+    return device.press(event)
+
+
+def _converse(device: SimulatedDevice, simulation: Simulation, args: argparse.Namespace) -> int:
+    """Read utterances until /quit or end of input; the session file follows every turn."""
+    from skill.device import SimulatorError
+
+    print(INTERACTIVE_HELP)
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            line = "/quit"
+        command = line.removeprefix("/") if line.startswith("/") else None
+        if command is not None and command not in (*EVENTS, "quit"):
+            print(INTERACTIVE_HELP)
+            continue
+        if not line:
+            continue
+        try:
+            if command == "quit":
+                _show(device.end_session(), simulation, args.json)
+                _save_state(args.session, device.state)
+                return 0
+            exchanges = _event(device, command) if command else device.say(line)
+        except SimulatorError as error:
+            print(f"nocontact say: {error}", file=sys.stderr)
+            continue
+        _save_state(args.session, device.state)
+        _show(exchanges, simulation, args.json)
+
+
+def _show(exchanges: list[Exchange], simulation: Simulation, raw: bool) -> None:
+    if raw:
+        print(json.dumps([{"request": e.request, "response": e.response} for e in exchanges],
+                         indent=2, ensure_ascii=False))
+        return
+    for turn in simulation.turns(exchanges):
+        print("\n".join(format_turn(turn)))
+
+
+def format_turn(turn: Turn) -> list[str]:
+    """A turn as terminal lines: the request, then what Alexa says, shows and does."""
+    lines = [f"> {turn.request}"]
+    if turn.speech:
+        lines += _speech_lines("Alexa: ", turn.speech)
+    if turn.reprompt:
+        lines += _speech_lines("Reprompt: ", turn.reprompt)
+    if turn.card:
+        card = f"Card: {turn.card.title}: {turn.card.text}"
+        card = textwrap.shorten(card, _CARD_WIDTH, placeholder=" ...")
+        lines += textwrap.wrap(card, _WIDTH, subsequent_indent="  ")
+    lines += [f"Directive: {directive}" for directive in turn.directives]
+    if turn.ends_session is not None or turn.speech:
+        lines.append("(session ends)" if turn.ends_session is not False else "(listening...)")
+    return lines
+
+
+def _speech_lines(label: str, segments: tuple[Segment, ...]) -> list[str]:
+    lines: list[str] = []
+    for number, segment in enumerate(segments):
+        prefix = label if number == 0 else " " * len(label)
+        if segment.clip is None:
+            lines += textwrap.wrap(segment.text, _WIDTH, initial_indent=prefix,
+                                   subsequent_indent=" " * len(label))
+        else:
+            lines.append(f"{prefix}[audio] {segment.clip.label} <{segment.clip.url}>")
+    return lines

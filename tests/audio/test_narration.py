@@ -1,0 +1,204 @@
+"""Narrating sections with the offline voice: parts, pauses, content addresses."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from pydub import AudioSegment
+
+from audio import mpeg
+from audio.errors import AudioError
+from audio.narration import (
+    RenderedPart,
+    SpokenParagraph,
+    narrate_section,
+    part_title,
+    plan_parts,
+    section_fingerprint,
+)
+from audio.render import clip_problems, inspect_clip
+from audio.settings import RenderSettings
+from audio.voices import Voice
+from content.models import FollowUp, Section
+from tests.audio.conftest import decoded
+
+SETTINGS = RenderSettings()
+BODY = "Rest often. Drink water.\n\n- Walk outside\n- Call a friend"
+LONG_BODY = (
+    "Healing takes time, and there is no need to rush it.\n\n"
+    "Some days will feel lighter than others, and that is normal.\n\n"
+    "You can come back to these words whenever you need them."
+)
+SHORT_PARTS = dataclasses.replace(SETTINGS, max_part_seconds=5.5)
+
+
+@pytest.fixture(scope="module")
+def section() -> Section:
+    return Section(
+        id="small-steps",
+        title="Small Steps",
+        narrate_title=True,
+        topic="small steps",
+        synonyms=("steps",),
+        follow_ups=(FollowUp(question="Would you like a reflection?", reflection=True),),
+        reflections=("What helps?",),
+        body=BODY,
+    )
+
+
+@pytest.fixture(scope="module")
+def parts(section: Section, offline_voice: Voice) -> tuple[RenderedPart, ...]:
+    return narrate_section(section, offline_voice)
+
+
+@pytest.fixture(scope="module")
+def split_parts(offline_voice: Voice) -> tuple[RenderedPart, ...]:
+    section = Section.model_validate(
+        {
+            "id": "long-one", "title": "A Longer Section", "narrate_title": False,
+            "topic": "longer", "synonyms": ["longer"], "reflections": ["What helps?"],
+            "follow_ups": [{"question": "Would you like a reflection?", "reflection": True}],
+            "body": LONG_BODY,
+        }
+    )
+    return narrate_section(section, offline_voice, SHORT_PARTS, album="Test Album")
+
+
+def silent_gaps(mp3: bytes) -> list[float]:
+    """Lengths in seconds of the stretches of (near) silence inside a clip."""
+    samples = decoded(mp3)
+    frames = samples[: len(samples) // 240 * 240].reshape(-1, 240)
+    quiet = np.sqrt((frames**2).mean(axis=1)) < 10 ** (-50 / 20)
+    gaps, run = [], 0
+    for is_quiet in quiet:
+        if is_quiet:
+            run += 1
+        elif run:
+            gaps.append(run / 100)
+            run = 0
+    return [gap for gap in gaps if gap >= 0.2]
+
+
+@pytest.mark.slow
+def test_a_short_section_is_one_compliant_part(parts: tuple[RenderedPart, ...]) -> None:
+    assert [part.number for part in parts] == [1]
+    (part,) = parts
+    assert clip_problems(part.mp3) == []
+    info = inspect_clip(part.mp3)
+    assert (info.title, info.album) == ("Small Steps", "No Contact Companion")
+    assert part.duration == pytest.approx(mpeg.scan(part.mp3).duration, abs=0.001)
+    assert part.sha256 == hashlib.sha256(part.mp3).hexdigest()
+
+
+@pytest.mark.slow
+def test_the_heading_is_followed_by_the_longest_pause(parts: tuple[RenderedPart, ...]) -> None:
+    gaps = silent_gaps(parts[0].mp3)
+    # Heading, sentence, paragraph and list pauses, in the order the section has them.
+    assert len(gaps) == 4
+    assert gaps[0] == max(gaps)
+    assert gaps[0] == pytest.approx(SETTINGS.heading_pause_ms / 1000, abs=0.15)
+    assert gaps[1] == pytest.approx(SETTINGS.sentence_pause_ms / 1000, abs=0.15)
+
+
+@pytest.mark.slow
+def test_a_long_section_is_split_into_numbered_parts_under_the_limit(
+    split_parts: tuple[RenderedPart, ...],
+) -> None:
+    assert len(split_parts) >= 2
+    assert [part.number for part in split_parts] == list(range(1, len(split_parts) + 1))
+    for part in split_parts:
+        assert clip_problems(part.mp3, SHORT_PARTS) == []
+        assert inspect_clip(part.mp3).title == f"A Longer Section (part {part.number})"
+
+
+def spoken(kind: str, *seconds: float) -> SpokenParagraph:
+    """A paragraph of silent 'sentences' with the given lengths, for planning tests."""
+    return SpokenParagraph(
+        kind=kind,  # type: ignore[arg-type]
+        sentences=tuple(AudioSegment.silent(duration=int(s * 1000)) for s in seconds),
+    )
+
+
+def durations(part: list[SpokenParagraph]) -> list[list[float]]:
+    return [[round(s.duration_seconds, 1) for s in p.sentences] for p in part]
+
+
+def part_seconds(part: list[SpokenParagraph]) -> float:
+    total = sum(s.duration_seconds for p in part for s in p.sentences)
+    pauses = sum(len(p.sentences) - 1 for p in part) * SETTINGS.sentence_pause_ms
+    between = sum(SETTINGS.pause_ms(a.kind, b.kind) for a, b in zip(part, part[1:]))
+    return total + (pauses + between) / 1000
+
+
+def test_a_section_under_the_limit_stays_whole() -> None:
+    paragraphs = [spoken("heading", 1), spoken("paragraph", 2, 2), spoken("item", 1)]
+    assert plan_parts(paragraphs, SETTINGS, 240.0) == [paragraphs]
+
+
+def test_parts_break_between_paragraphs_and_come_out_even() -> None:
+    paragraphs = [spoken("paragraph", 3.0) for _ in range(5)]
+    parts = plan_parts(paragraphs, SETTINGS, 10.0)
+    assert [p for part in parts for p in part] == paragraphs
+    assert all(part_seconds(part) <= 10.0 for part in parts)
+    assert [len(part) for part in parts] == [2, 2, 1] or [len(part) for part in parts] == [3, 2]
+
+
+def test_a_paragraph_over_the_limit_breaks_between_its_sentences() -> None:
+    parts = plan_parts([spoken("paragraph", 3, 3, 3, 3)], SETTINGS, 7.0)
+    assert [durations(part) for part in parts] == [[[3.0, 3.0]], [[3.0, 3.0]]]
+    assert all(part_seconds(part) <= 7.0 for part in parts)
+
+
+def test_a_sentence_over_the_limit_cannot_be_split() -> None:
+    with pytest.raises(AudioError, match="one sentence lasts 9 s.*break it into shorter sentences"):
+        plan_parts([spoken("paragraph", 2, 9)], SETTINGS, 7.0)
+
+
+def test_part_titles_number_only_when_there_are_several() -> None:
+    assert part_title("Regret", 1, 1) == "Regret"
+    assert part_title("Regret", 2, 3) == "Regret (part 2)"
+
+
+def test_a_section_with_nothing_to_say_is_refused(
+    make_section: Callable[..., Section], offline_voice: Voice
+) -> None:
+    with pytest.raises(AudioError, match="has nothing to narrate"):
+        narrate_section(make_section("🌿", narrate_title=False), offline_voice)
+
+
+def test_the_fingerprint_is_stable_and_changes_with_what_is_heard(
+    make_section: Callable[..., Section],
+) -> None:
+    base = make_section("Rest often. Drink water.")
+    voice = "piper:en_US-joe-medium:000000000000"
+    fingerprint = section_fingerprint(base, voice, SETTINGS)
+    again = make_section("Rest often. Drink water.")
+    assert fingerprint == section_fingerprint(again, voice, SETTINGS)
+    assert len(fingerprint) == 64
+    changed = {
+        section_fingerprint(make_section("Rest often. Drink tea."), voice, SETTINGS),
+        section_fingerprint(make_section("Rest often, drink water."), voice, SETTINGS),
+        section_fingerprint(make_section("Rest often. Drink water.", title="New"), voice, SETTINGS),
+        section_fingerprint(base, "gtts:en:com", SETTINGS),
+        section_fingerprint(base, voice, dataclasses.replace(SETTINGS, sentence_pause_ms=500)),
+    }
+    assert fingerprint not in changed and len(changed) == 5
+
+
+def test_the_fingerprint_ignores_what_is_never_narrated(
+    make_section: Callable[..., Section],
+) -> None:
+    base = make_section("Rest often.")
+    voice = "piper:en_US-joe-medium:000000000000"
+    edited = make_section(
+        synonyms=("something else",),
+        questions=("how do I rest",),
+        reflections=("A new question?",),
+        body="  Rest often.\n",
+    )
+    unchanged = section_fingerprint(base, voice, SETTINGS)
+    assert section_fingerprint(edited, voice, SETTINGS) == unchanged
