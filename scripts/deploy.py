@@ -1,0 +1,315 @@
+"""`nocontact deploy`: the skill on AWS, then its package for the ASK CLI.
+
+One run writes skill-package/ and the compiled guide from content/, packages the Lambda bundle,
+deploys infra/template.yaml with the SAM CLI (audio bucket, CloudFront, the function, the
+DynamoDB table), publishes the audio into the new bucket, and sets the function as the skill's
+endpoint in skill-package/skill.json, ready for `ask deploy`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "infra" / "template.yaml"
+BUNDLE = ROOT / "dist" / "lambda.zip"
+DEFAULT_STACK = "no-contact-companion"
+SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-f-]+$")
+INSTALL_HINTS = {
+    "sam": "install the AWS SAM CLI: https://docs.aws.amazon.com/serverless-application-model/"
+    "latest/developerguide/install-sam-cli.html",
+    "ask": "install the ASK CLI with `npm install -g ask-cli`, then run `ask configure`",
+}
+
+
+class DeployError(RuntimeError):
+    """A step of the deployment could not run; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DeployOptions:
+    """What one deployment needs to know."""
+
+    skill_id: str
+    stack_name: str = DEFAULT_STACK
+    region: str | None = None
+    profile: str | None = None
+    skill_package: Path = Path("skill-package")
+    with_audio: bool = True
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """The deployed stack's outputs the rest of the deployment uses."""
+
+    audio_base_url: str
+    function_arn: str
+    bucket_name: str
+    table_name: str
+
+    @classmethod
+    def from_sam(cls, text: str) -> StackOutputs:
+        """Read `sam list stack-outputs --output json`."""
+        try:
+            values = {row["OutputKey"]: row["OutputValue"] for row in json.loads(text)}
+            return cls(
+                audio_base_url=values["AudioBaseUrl"],
+                function_arn=values["FunctionArn"],
+                bucket_name=values["BucketName"],
+                table_name=values["TableName"],
+            )
+        except (ValueError, TypeError, KeyError) as error:
+            raise DeployError(
+                f"the stack's outputs are incomplete ({error}); check that the stack deployed "
+                "infra/template.yaml, then run nocontact deploy again"
+            ) from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `deploy` command."""
+    parser = subparsers.add_parser(
+        "deploy",
+        help="Deploy the skill, its audio and its storage to AWS.",
+        description="Package the Lambda bundle, deploy infra/template.yaml with the SAM CLI, "
+        "publish the audio to the stack's bucket and write skill-package/ for `ask deploy`.",
+    )
+    parser.add_argument(
+        "--skill-id",
+        help="The Alexa skill id (amzn1.ask.skill...); default: $NOCONTACT_SKILL_ID, "
+        "or the id `ask deploy` saved in .ask/ask-states.json.",
+    )
+    parser.add_argument("--stack-name", default=DEFAULT_STACK, help="CloudFormation stack name.")
+    parser.add_argument("--region", help="AWS region; default: your AWS configuration's.")
+    parser.add_argument("--profile", help="AWS named profile; default: your default credentials.")
+    parser.add_argument(
+        "--skill-package",
+        type=Path,
+        default=Path("skill-package"),
+        help="Where to write the skill package for the ASK CLI.",
+    )
+    parser.add_argument(
+        "--skip-audio",
+        action="store_true",
+        help="Deploy the skill only; leave the audio in the bucket as it is.",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Print each step instead of running it."
+    )
+    parser.set_defaults(handler=deploy_command)
+
+
+def deploy_command(args: argparse.Namespace) -> int:
+    """Run the deployment, or print its plan; a failed step becomes one sentence."""
+    try:
+        options = DeployOptions(
+            skill_id=resolve_skill_id(args.skill_id, os.environ, Path(".ask/ask-states.json")),
+            stack_name=args.stack_name,
+            region=args.region,
+            profile=args.profile,
+            skill_package=args.skill_package,
+            with_audio=not args.skip_audio,
+        )
+        if args.dry_run:
+            for step in plan(options):
+                print(f"Would {step}")
+        else:
+            deploy(options)
+    except DeployError as error:
+        raise SystemExit(f"nocontact deploy: {error}") from None
+    return 0
+
+
+def resolve_skill_id(given: str | None, environ: Mapping[str, str], ask_states: Path) -> str:
+    """The skill id from the option, the environment or the ASK CLI's saved state."""
+    skill_id = given or environ.get("NOCONTACT_SKILL_ID") or _saved_skill_id(ask_states)
+    if not skill_id:
+        raise DeployError(
+            "no skill id; create the skill first (nocontact model --out skill-package, then "
+            "ask deploy) or pass its id with --skill-id"
+        )
+    if not SKILL_ID.match(skill_id):
+        raise DeployError(
+            f"{skill_id!r} is not a skill id; it looks like amzn1.ask.skill.<uuid> "
+            "(the Alexa developer console shows it under the skill's name)"
+        )
+    return skill_id
+
+
+def _saved_skill_id(ask_states: Path) -> str | None:
+    try:
+        states = json.loads(ask_states.read_text(encoding="utf-8"))
+        return states["profiles"]["default"]["skillId"] or None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def plan(options: DeployOptions) -> list[str]:
+    """The deployment's steps in order, as a dry run prints them."""
+    audio = [f"run: {shlex.join(audio_command('<BucketName>'))}"] if options.with_audio else []
+    return [
+        f"run: {shlex.join(model_command(options.skill_package))}",
+        f"build {BUNDLE.relative_to(ROOT)} with the skill's runtime dependencies",
+        f"run: {shlex.join(sam_deploy_command(options))}",
+        f"run: {shlex.join(sam_outputs_command(options))}",
+        *audio,
+        f"set the endpoint in {options.skill_package / 'skill.json'} to <FunctionArn>",
+        f"write {options.skill_package.parent / 'ask-resources.json'} unless it exists",
+    ]
+
+
+def deploy(options: DeployOptions) -> StackOutputs:
+    """Every step in order: the skill package and compiled guide first, so the bundle carries
+    the current guide; then the bundle, the stack, the audio and the endpoint."""
+    require_tool("sam")
+    require_credentials(options.profile, options.region)
+    run(model_command(options.skill_package), options)
+    package_bundle()
+    run(sam_deploy_command(options), options)
+    outputs = StackOutputs.from_sam(run(sam_outputs_command(options), options, capture=True))
+    if options.with_audio:
+        run(audio_command(outputs.bucket_name), options)
+    write_endpoint(options.skill_package / "skill.json", outputs.function_arn)
+    write_ask_resources(options.skill_package)
+    _report(outputs, options)
+    return outputs
+
+
+def require_tool(name: str) -> str:
+    """The tool's path on PATH, or a DeployError saying how to install it."""
+    path = shutil.which(name)
+    if path is None:
+        raise DeployError(f"`{name}` is not on PATH; {INSTALL_HINTS[name]}")
+    return path
+
+
+def require_credentials(profile: str | None, region: str | None) -> None:
+    """Fail early, without calling AWS, when no credentials or no region are configured."""
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+        credentials = session.get_credentials()
+    except BotoCoreError as error:
+        raise DeployError(f"cannot read your AWS configuration: {error}") from None
+    if credentials is None:
+        raise DeployError(
+            "no AWS credentials found; run `aws configure` (or `aws sso login`), "
+            "or set AWS_PROFILE, then try again"
+        )
+    if session.region_name is None:
+        raise DeployError("no AWS region set; pass --region, e.g. --region us-east-1")
+
+
+def package_bundle() -> None:
+    """Build dist/lambda.zip, failing over the size limit."""
+    from scripts.package_lambda import PackageError, build_bundle, check_size
+
+    try:
+        bundle = build_bundle(BUNDLE)
+        print(bundle.describe())
+        check_size(bundle)
+    except PackageError as error:
+        raise DeployError(str(error)) from None
+
+
+def sam_deploy_command(options: DeployOptions) -> list[str]:
+    """`sam deploy` of infra/template.yaml with the skill id."""
+    return [
+        "sam", "deploy", "--template-file", str(TEMPLATE), "--stack-name", options.stack_name,
+        "--capabilities", "CAPABILITY_IAM", "--resolve-s3", "--no-confirm-changeset",
+        "--no-fail-on-empty-changeset", "--parameter-overrides", f"SkillId={options.skill_id}",
+        *_aws_options(options),
+    ]  # fmt: skip
+
+
+def sam_outputs_command(options: DeployOptions) -> list[str]:
+    """`sam list stack-outputs` as JSON."""
+    return [
+        "sam", "list", "stack-outputs", "--stack-name", options.stack_name,
+        "--output", "json", *_aws_options(options),
+    ]  # fmt: skip
+
+
+def audio_command(bucket: str) -> list[str]:
+    """`nocontact build` into the stack's bucket."""
+    return [sys.executable, "-m", "scripts.cli", "build", "--store", f"s3://{bucket}"]
+
+
+def model_command(skill_package: Path) -> list[str]:
+    """`nocontact model`: skill.json, the interaction models and skill/guidebook.json."""
+    return [sys.executable, "-m", "scripts.cli", "model", "--out", str(skill_package)]
+
+
+def _aws_options(options: DeployOptions) -> list[str]:
+    region = ["--region", options.region] if options.region else []
+    profile = ["--profile", options.profile] if options.profile else []
+    return [*region, *profile]
+
+
+def run(command: Sequence[str], options: DeployOptions, *, capture: bool = False) -> str:
+    """Run one step, printing it first; its output goes to the terminal unless captured."""
+    print(f"$ {shlex.join(command)}", flush=True)
+    environment = dict(os.environ)
+    if options.region:
+        environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = options.region
+    if options.profile:
+        environment["AWS_PROFILE"] = options.profile
+    result = subprocess.run(
+        command, env=environment, capture_output=capture, text=True, check=False
+    )
+    if result.returncode != 0:
+        detail = f": {result.stderr.strip()}" if capture and result.stderr else ""
+        raise DeployError(
+            f"`{shlex.join(command[:3])}` failed (exit {result.returncode}){detail}; "
+            "fix what it reported and run nocontact deploy again"
+        )
+    return result.stdout or ""
+
+
+def write_endpoint(skill_json: Path, function_arn: str) -> None:
+    """Point the skill manifest at the Lambda function."""
+    try:
+        document = json.loads(skill_json.read_text(encoding="utf-8"))
+        document["manifest"].setdefault("apis", {}).setdefault("custom", {})
+    except (OSError, ValueError, KeyError, AttributeError) as error:
+        raise DeployError(
+            f"cannot read {skill_json} ({error}); run nocontact model --out "
+            f"{skill_json.parent} and try again"
+        ) from None
+    document["manifest"]["apis"]["custom"]["endpoint"] = {"uri": function_arn}
+    skill_json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+
+def write_ask_resources(skill_package: Path) -> bool:
+    """Write the ASK CLI's project file beside the package unless one exists; True if written."""
+    path = skill_package.parent / "ask-resources.json"
+    if path.exists():
+        return False
+    resources = {
+        "askcliResourcesVersion": "2020-03-31",
+        "profiles": {"default": {"skillMetadata": {"src": f"./{skill_package.name}"}}},
+    }
+    path.write_text(json.dumps(resources, indent=2) + "\n", encoding="utf-8")
+    return True
+
+
+def _report(outputs: StackOutputs, options: DeployOptions) -> None:
+    print(f"Audio:    {outputs.audio_base_url}")
+    print(f"Function: {outputs.function_arn}")
+    print(f"Bucket:   {outputs.bucket_name}")
+    print(f"Table:    {outputs.table_name}")
+    if shutil.which("ask") is None:
+        print(f"Next: {INSTALL_HINTS['ask']}; then run `ask deploy` here.")
+    else:
+        print(f"Next: run `ask deploy` here to send {options.skill_package}/ to Alexa.")

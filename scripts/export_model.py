@@ -1,0 +1,51 @@
+"""`nocontact model`: write the Alexa skill package and the skill's compiled guide from content/."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `model` command."""
+    parser = subparsers.add_parser(
+        "model",
+        help="Generate the interaction model, skill.json and the skill's compiled guide.",
+        description=(
+            "Write the ASK CLI layout (skill.json, interactionModels/custom/<locale>.json for "
+            "en-US, en-GB, en-CA, en-AU and en-IN) and skill/guidebook.json, all from content/."
+        ),
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("skill-package"),
+        help="Folder for the skill package (default: ./skill-package).",
+    )
+    parser.add_argument(
+        "--endpoint",
+        help="Lambda ARN or HTTPS URL to put in skill.json (default: none, for ASK CLI deploys).",
+    )
+    parser.add_argument(
+        "--guidebook",
+        type=Path,
+        help="Where to write the compiled guide (default: the skill package's guidebook.json).",
+    )
+    parser.set_defaults(handler=export_model)
+
+
+def export_model(args: argparse.Namespace) -> int:
+    """Generate every file; a content problem stops the command before anything is written."""
+    from content import ContentError, default_guide
+    from skill.guidebook import GUIDEBOOK_PATH, write_guidebook
+    from skill.interaction_model import package_files, write_package
+
+    try:
+        guide = default_guide()
+        package_files(guide, args.endpoint)
+    except (ContentError, ValueError) as error:
+        raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
+    for path in write_package(guide, args.out, args.endpoint):
+        print(f"wrote {path}")
+    print(f"wrote {write_guidebook(guide, args.guidebook or GUIDEBOOK_PATH)}")
+    return 0

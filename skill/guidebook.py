@@ -1,0 +1,275 @@
+"""The guide as the skill speaks it, compiled from content/ into guidebook.json.
+
+The Lambda reads the compiled file with the standard library alone. Loading content/ itself
+needs YAML and pydantic, which would more than triple the skill's import time (bench/skill.py).
+`nocontact model` rewrites the file from content/, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from skill import SkillError
+from skill.intents import section_intent
+
+if TYPE_CHECKING:
+    from content import Guide
+
+GUIDEBOOK_PATH = Path(__file__).resolve().parent / "guidebook.json"
+FALLBACK_LOCALE = "en-US"
+# The skill's own words, by the SkillText field that holds each.
+WORD_FIELDS = (
+    "name", "welcome", "disclaimer", "help", "reprompt", "goodbye", "fallback", "error",
+    "reflection_intro", "reflection_outro", "more_prompt", "declined", "no_match",
+    "start_of_guide", "end_of_guide", "paused", "unsupported", "nothing_stored", "forgotten",
+)
+
+
+class GuidebookError(SkillError):
+    """guidebook.json is missing or does not match the code reading it."""
+
+
+def normalize_phrase(phrase: str) -> str:
+    """Lower-case, drop punctuation and fold spaces, exactly as content.normalize_phrase does."""
+    words = re.sub(r"[^\w' ]+", " ", phrase.lower().replace("’", "'"))
+    return " ".join(words.split())
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A question asked after a section: yes plays `section`, or gives a reflection."""
+
+    question: str
+    section: str | None
+    reflection: bool
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section as the skill uses it: names, spoken text, follow-ups and reflections."""
+
+    id: str
+    title: str
+    topic: str
+    intent: str
+    narrate_title: bool
+    lines: tuple[str, ...]
+    follow_ups: tuple[FollowUp, ...]
+    reflections: tuple[str, ...]
+
+    @property
+    def spoken_lines(self) -> tuple[str, ...]:
+        """What a narrator reads: the heading when the article has one, then each line."""
+        return ((self.title,) if self.narrate_title else ()) + self.lines
+
+    @property
+    def card_text(self) -> str:
+        """The section's text for a card in the Alexa app or on a screen."""
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A crisis line or emergency number: written for cards, `say` for speech."""
+
+    name: str
+    number: str
+    say: str
+    how: str
+
+
+@dataclass(frozen=True)
+class LocaleLines:
+    """The emergency number and crisis lines of one locale."""
+
+    emergency: Contact
+    lines: tuple[Contact, ...]
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """The crisis answer's words, every locale's numbers and the phrases that call for it."""
+
+    message: str
+    closing: str
+    card_title: str
+    emergency: str
+    line: str
+    phrases: tuple[str, ...]
+    locales: dict[str, LocaleLines]
+
+    def lines_for(self, locale: str | None) -> LocaleLines:
+        """The numbers for a locale; an unknown locale gets en-US's rather than nothing."""
+        return self.locales.get(locale or "", self.locales[FALLBACK_LOCALE])
+
+    @cached_property
+    def _signals(self) -> tuple[str, ...]:
+        return tuple(f" {normalize_phrase(phrase)} " for phrase in self.phrases)
+
+    def signals_danger(self, words: str) -> bool:
+        """Whether what someone said contains a crisis phrase, as whole words."""
+        heard = f" {normalize_phrase(words)} "
+        return any(signal in heard for signal in self._signals)
+
+
+@dataclass(frozen=True)
+class Words:
+    """Everything the skill says that is not a section: welcome, help, prompts, goodbye."""
+
+    name: str
+    welcome: str
+    disclaimer: str
+    help: str
+    reprompt: str
+    goodbye: str
+    fallback: str
+    error: str
+    reflection_intro: str
+    reflection_outro: str
+    more_prompt: str
+    declined: str
+    no_match: str
+    start_of_guide: str
+    end_of_guide: str
+    paused: str
+    unsupported: str
+    nothing_stored: str
+    forgotten: str
+
+
+@dataclass(frozen=True)
+class Guidebook:
+    """Sections in article order, the skill's words and the crisis answer."""
+
+    sections: tuple[Section, ...]
+    words: Words
+    crisis: Crisis
+    # Every spoken name of a section, normalised, to its id: a safety net for unresolved slots.
+    phrases: dict[str, str]
+
+    @cached_property
+    def _by_id(self) -> dict[str, Section]:
+        return {section.id: section for section in self.sections}
+
+    @cached_property
+    def _by_intent(self) -> dict[str, Section]:
+        return {section.intent: section for section in self.sections}
+
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        """Section ids in article order."""
+        return tuple(self._by_id)
+
+    def has(self, section_id: str | None) -> bool:
+        """Whether a section with this id exists."""
+        return section_id in self._by_id
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id (KeyError when there is none)."""
+        return self._by_id[section_id]
+
+    def section_for_intent(self, intent_name: str) -> Section | None:
+        """The section whose dedicated intent this is, if any."""
+        return self._by_intent.get(intent_name)
+
+    def next_id(self, section_id: str) -> str | None:
+        """The section after this one in article order, or None at the end."""
+        index = self.ids.index(section_id) + 1
+        return self.ids[index] if index < len(self.ids) else None
+
+    def previous_id(self, section_id: str) -> str | None:
+        """The section before this one in article order, or None at the start."""
+        index = self.ids.index(section_id) - 1
+        return self.ids[index] if index >= 0 else None
+
+    def resolve_phrase(self, words: str) -> str | None:
+        """The section someone named in their own words, when the words are a known name."""
+        return self.phrases.get(normalize_phrase(words))
+
+
+def compile_guidebook(guide: Guide) -> dict[str, Any]:
+    """The JSON form of what the skill needs from the content, in a stable order."""
+    skill = guide.skill
+    return {
+        "sections": [
+            {
+                "id": section.id,
+                "title": section.title,
+                "topic": section.topic,
+                "intent": section_intent(section.id),
+                "narrate_title": section.narrate_title,
+                "lines": [block.text for block in section.blocks if block.kind != "heading"],
+                "follow_ups": [follow_up.model_dump() for follow_up in section.follow_ups],
+                "reflections": list(section.reflections),
+            }
+            for section in guide.sections
+        ],
+        "words": {field: getattr(skill, field) for field in WORD_FIELDS},
+        "crisis": skill.crisis.model_dump(mode="json"),
+        "phrases": dict(sorted(guide.phrase_index.items())),
+    }
+
+
+def render_guidebook(guide: Guide) -> str:
+    """guidebook.json's exact text for this guide."""
+    return json.dumps(compile_guidebook(guide), ensure_ascii=False, indent=1) + "\n"
+
+
+def write_guidebook(guide: Guide, path: Path = GUIDEBOOK_PATH) -> Path:
+    """Write guidebook.json for this guide; returns where."""
+    path.write_text(render_guidebook(guide), encoding="utf-8")
+    return path
+
+
+def load_guidebook(path: Path = GUIDEBOOK_PATH) -> Guidebook:
+    """Read a compiled guidebook; GuidebookError says how to regenerate a missing or stale one."""
+    try:
+        return parse_guidebook(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise GuidebookError(
+            f"{path}: cannot read the compiled guide ({type(error).__name__}: {error}); "
+            "run `nocontact model` to rebuild it from content/"
+        ) from None
+
+
+def parse_guidebook(data: dict[str, Any]) -> Guidebook:
+    """Build the typed guidebook from its JSON form."""
+    crisis = data["crisis"]
+    return Guidebook(
+        sections=tuple(_section(item) for item in data["sections"]),
+        words=Words(**{field: data["words"][field] for field in WORD_FIELDS}),
+        crisis=Crisis(
+            message=crisis["message"],
+            closing=crisis["closing"],
+            card_title=crisis["card_title"],
+            emergency=crisis["emergency"],
+            line=crisis["line"],
+            phrases=tuple(crisis["phrases"]),
+            locales={
+                locale: LocaleLines(
+                    emergency=Contact(**lines["emergency"]),
+                    lines=tuple(Contact(**line) for line in lines["lines"]),
+                )
+                for locale, lines in crisis["locales"].items()
+            },
+        ),
+        phrases=dict(data["phrases"]),
+    )
+
+
+def _section(item: dict[str, Any]) -> Section:
+    return Section(
+        id=item["id"],
+        title=item["title"],
+        topic=item["topic"],
+        intent=item["intent"],
+        narrate_title=item["narrate_title"],
+        lines=tuple(item["lines"]),
+        follow_ups=tuple(FollowUp(**follow_up) for follow_up in item["follow_ups"]),
+        reflections=tuple(item["reflections"]),
+    )

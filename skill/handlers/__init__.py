@@ -1,0 +1,30 @@
+"""Request handlers, one family per area, each built from the same shared resources.
+
+A family is a function `handlers(resources) -> sequence of request handlers`; skill/builder.py
+lists the families in the order Alexa requests are tried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+
+from skill.catalog import Catalog
+from skill.config import SkillConfig
+from skill.guidebook import Guidebook
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What every handler may read: the guide, its audio, the configuration."""
+
+    guidebook: Guidebook
+    catalog: Catalog
+    config: SkillConfig
+    # A persistence adapter keeps listening positions between sessions.
+    remembers: bool = False
+
+
+Family = Callable[[Resources], Sequence[AbstractRequestHandler]]

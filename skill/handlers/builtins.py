@@ -1,0 +1,151 @@
+"""The skill's frame: launch, help, stop, fallback, session end, and the catch-alls.
+
+Registered last. `CatchAllHandler` answers any intent no family took (gently, never a dead
+end) and lets AudioPlayer and system events pass silently; `ErrorHandler` turns any failure
+into a short apology and never speaks what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Sequence
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import Response
+
+from skill.guidebook import Words
+from skill.handlers import Resources
+from skill.handlers.replies import (
+    SILENT, AnswerHandler, Card, Heard, Reply, hear, request_name, request_type, send,
+)
+from skill.intents import (
+    CANCEL, FALLBACK, HELP, LOOP_OFF, LOOP_ON, NAVIGATE_HOME, SHUFFLE_OFF, SHUFFLE_ON, STOP,
+)
+from skill.speech import Speech
+from skill.state import Conversation
+
+logger = logging.getLogger(__name__)
+
+# Requests that may carry speech in their response; others (AudioPlayer, PlaybackController
+# and system events) may carry AudioPlayer directives only.
+CONVERSATIONAL = ("LaunchRequest", "IntentRequest")
+
+
+def _with_reprompt(resources: Resources, *texts: str) -> Reply:
+    """Say `texts`, keep listening, and ask what to hear if nothing comes."""
+    reprompt = resources.guidebook.words.reprompt
+    return Reply(speech=Speech().say(*texts), reprompt=Speech().say(reprompt))
+
+
+def apology(words: Words) -> Reply:
+    """Sorry, and what to ask for next; the session stays open."""
+    return Reply(
+        speech=Speech().say(words.error, words.reprompt), reprompt=Speech().say(words.reprompt)
+    )
+
+
+def launch(resources: Resources, heard: Heard) -> Reply:
+    """Welcome, the disclaimer and a few topics to choose from; the card shows the first two
+    in the Alexa app and on a screen."""
+    words = resources.guidebook.words
+    return Reply(
+        speech=Speech().say(words.welcome, words.disclaimer, words.reprompt),
+        reprompt=Speech().say(words.reprompt),
+        card=Card(words.name, f"{words.welcome}\n{words.disclaimer}"),
+        state=Conversation(),
+    )
+
+
+def help_(resources: Resources, heard: Heard) -> Reply:
+    """What to say, and the way to crisis help; the pending question is dropped."""
+    words = resources.guidebook.words
+    return Reply(
+        speech=Speech().say(words.help, words.reprompt),
+        reprompt=Speech().say(words.reprompt),
+        state=heard.state.but(offer=None),
+    )
+
+
+def goodbye(resources: Resources, heard: Heard) -> Reply:
+    """Stop, cancel or home: a kind goodbye and the session ends."""
+    return Reply(speech=Speech().say(resources.guidebook.words.goodbye), end_session=True)
+
+
+def fallback(resources: Resources, heard: Heard) -> Reply:
+    """Not understood: say so gently; any pending question still stands."""
+    return _with_reprompt(resources, resources.guidebook.words.fallback)
+
+
+def unsupported(resources: Resources, heard: Heard) -> Reply:
+    """Loop and shuffle have no meaning in a conversation."""
+    return _with_reprompt(resources, resources.guidebook.words.unsupported)
+
+
+def session_ended(resources: Resources, heard: Heard) -> Reply:
+    """The session closed; Alexa takes no speech here."""
+    return SILENT
+
+
+class CatchAllHandler(AbstractRequestHandler):
+    """Whatever no other handler took: intents get the fallback, events pass silently."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        if request_type(handler_input) not in CONVERSATIONAL:
+            return send(handler_input, SILENT)
+        heard = hear(handler_input, self.resources.guidebook)
+        return send(handler_input, fallback(self.resources, heard))
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Any failure: log where (never what was said), apologise, and keep the session usable."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        # The message may quote a request's values, so only the type and the frames are logged.
+        logger.error(
+            "%s failed with %s\n%s",
+            request_name(handler_input) or "A request without a type or intent",
+            type(exception).__name__,
+            "".join(traceback.format_tb(exception.__traceback__)),
+        )
+        handler_input.response_builder = ResponseFactory()
+        if request_type(handler_input) not in CONVERSATIONAL:
+            return send(handler_input, SILENT)
+        return send(handler_input, apology(self.resources.guidebook.words))
+
+
+def handlers(resources: Resources) -> Sequence[AbstractRequestHandler]:
+    """Launch, help, stop and the other built-ins, then the catch-all for anything left."""
+    answers = {
+        "LaunchRequest": launch,
+        "SessionEndedRequest": session_ended,
+        HELP: help_,
+        STOP: goodbye,
+        CANCEL: goodbye,
+        NAVIGATE_HOME: goodbye,
+        FALLBACK: fallback,
+        LOOP_ON: unsupported,
+        LOOP_OFF: unsupported,
+        SHUFFLE_ON: unsupported,
+        SHUFFLE_OFF: unsupported,
+    }
+    return (AnswerHandler(resources, answers), CatchAllHandler(resources))
+
+
+def exception_handlers(resources: Resources) -> Sequence[AbstractExceptionHandler]:
+    """The one exception handler: it catches everything."""
+    return (ErrorHandler(resources),)

@@ -1,0 +1,48 @@
+"""AWS Lambda entry point: handler `skill.lambda_function.lambda_handler`.
+
+The skill is built once per container, at import (Lambda's init phase), from the environment:
+NOCONTACT_MANIFEST, NOCONTACT_AUDIO_BASE_URL, NOCONTACT_SKILL_ID, NOCONTACT_PERSISTENCE,
+NOCONTACT_MANIFEST_REFRESH_SECONDS (see skill.config). A request the SDK cannot read still gets
+an answer, never an exception. Nothing here imports the audio stack or Flask.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import RequestEnvelope, ResponseEnvelope
+
+from skill.builder import build_skill
+from skill.config import SkillConfig
+from skill.guidebook import load_guidebook
+from skill.handlers.builtins import CONVERSATIONAL, apology
+from skill.handlers.replies import SILENT, build_response
+
+logger = logging.getLogger(__name__)
+
+SKILL = build_skill(SkillConfig.from_env(os.environ))
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one Alexa request, given and returned as plain dicts."""
+    try:
+        envelope = SKILL.serializer.deserialize(json.dumps(event), RequestEnvelope)
+    except SerializationException:
+        # What failed to read may be something a person said, so none of it is logged.
+        logger.error("A request did not have the shape of an Alexa request; apologising")
+        return unreadable(event)
+    return SKILL.serializer.serialize(SKILL.invoke(envelope, context))
+
+
+def unreadable(event: Any) -> dict[str, Any]:
+    """The answer to a request the SDK cannot read: an apology where speech is allowed."""
+    request = event.get("request") if isinstance(event, dict) else None
+    kind = request.get("type") if isinstance(request, dict) else None
+    reply = apology(load_guidebook().words) if kind in CONVERSATIONAL else SILENT
+    response = build_response(reply, ResponseFactory())
+    return SKILL.serializer.serialize(ResponseEnvelope(version="1.0", response=response))

@@ -1,0 +1,73 @@
+"""What `nocontact say` and the simulator page share: a model, clip titles and a way in.
+
+The imperative shell around the pure simulator: it reads the interaction model generated
+from the content and the audio manifest of a local store, and pairs them with a transport.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from audio.manifest import ManifestError, parse_manifest
+from skill.device import DeviceState, Exchange, SimulatedDevice, Transport
+from skill.envelopes import SIMULATOR_SKILL_ID, Caller
+from skill.language_model import InteractionModel
+from skill.transcript import ClipIndex, Turn, to_turn
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+MANIFEST_FILE = "manifest.json"
+
+
+@lru_cache(maxsize=8)
+def interaction_model(locale: str) -> InteractionModel:
+    """The skill's interaction model for a locale, exactly as generated into the skill package."""
+    from content import default_guide
+    from skill.interaction_model import package_files
+
+    path = f"interactionModels/custom/{locale}.json"
+    return InteractionModel.from_json(json.loads(package_files(default_guide())[path]))
+
+
+def clip_index(store_dir: Path | None) -> ClipIndex:
+    """Clip titles from a local store's manifest; none when there is no readable manifest."""
+    if store_dir is None:
+        return ClipIndex()
+    try:
+        manifest = parse_manifest((store_dir / MANIFEST_FILE).read_bytes())
+    except (OSError, ManifestError) as error:
+        logger.debug("No clip titles from %s: %s", store_dir, error)
+        return ClipIndex()
+    return ClipIndex.from_manifest(manifest)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """A skill to talk to, the clip titles to show, and the skill id requests carry."""
+
+    send: Transport
+    clips: ClipIndex
+    skill_id: str | None = None
+
+    def new_state(self, device: str, locale: str) -> DeviceState:
+        """A fresh conversation: new random ids, no session, nothing playing."""
+        skill_id = self.skill_id or SIMULATOR_SKILL_ID
+        return DeviceState(caller=Caller.new(device=device, locale=locale, skill_id=skill_id))
+
+    def device(self, state: DeviceState) -> SimulatedDevice:
+        """The device for a conversation, understanding the model of its locale."""
+        return SimulatedDevice(interaction_model(state.caller.locale), self.send, state)
+
+    def turns(self, exchanges: list[Exchange]) -> list[Turn]:
+        """Each exchange as a readable turn."""
+        return [to_turn(e.request, e.response, self.clips) for e in exchanges]
+
+
+def state_from_json(text: str) -> DeviceState:
+    """A saved conversation; ValueError when the text is not one."""
+    return DeviceState.model_validate(json.loads(text))

@@ -1,0 +1,278 @@
+// The simulator page: a chat with the skill and the device's AudioPlayer.
+// The server resolves utterances and builds every request; this page only keeps the
+// device state it is handed, shows each turn and plays the clips the skill points at.
+"use strict";
+
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const chat = $("chat");
+  const playerAudio = $("player-audio");
+  const ACTIVITY = {
+    IDLE: "Nothing playing",
+    PLAYING: "Playing",
+    STOPPED: "Paused",
+    PAUSED: "Paused",
+    FINISHED: "Finished",
+    BUFFER_UNDERRUN: "Buffering",
+  };
+
+  let state = null; // the device's state, as the server last returned it
+  let pending = Promise.resolve(); // requests go one at a time, in order
+  let speaking = []; // answer clips queued to play aloud
+  let player = { activity: "IDLE", current: null, queue: [], offset_ms: 0 }; // the device's player
+
+  function post(path, body) {
+    return fetch(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(async (reply) => {
+      const data = await reply.json().catch(() => ({}));
+      if (!reply.ok) {
+        throw new Error(data.error || `The server answered with status ${reply.status}.`);
+      }
+      return data;
+    });
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function setStatus(text) {
+    $("status").textContent = text;
+  }
+
+  function offsetMs() {
+    return Math.round((playerAudio.currentTime || 0) * 1000);
+  }
+
+  // Every action goes through here: same device state, same order, one at a time.
+  function act(path, body) {
+    pending = pending
+      .then(() => {
+        setStatus("Waiting for the skill…");
+        return post(path, {
+          ...body,
+          state,
+          device: $("device").value,
+          locale: $("locale").value,
+          offset_ms: offsetMs(),
+        });
+      })
+      .then(apply)
+      .catch((error) => {
+        setStatus("");
+        addLine("error", error.message);
+      });
+    return pending;
+  }
+
+  function say(text) {
+    const words = text.trim();
+    if (!words) return;
+    const line = element("li", "you");
+    line.append(element("span", "who", "You"), element("p", "words", words));
+    chat.append(line);
+    act("/simulator/say", { utterance: words });
+  }
+
+  function press(button) {
+    addLine("you event", `You pressed ${button} on the device.`);
+    act("/simulator/event", { event: button });
+  }
+
+  function addLine(className, text) {
+    const line = element("li", className, text);
+    chat.append(line);
+    line.scrollIntoView({ block: "nearest" });
+  }
+
+  function apply(reply) {
+    state = reply.state;
+    stopSpeaking();
+    let last = null;
+    const clips = [];
+    for (const turn of reply.turns) {
+      last = renderTurn(turn, clips) || last;
+    }
+    if (last) last.scrollIntoView({ block: "nearest" });
+    const started = updatePlayer(reply.player);
+    setStatus(reply.session_open ? "The skill is listening." : "The session is closed.");
+    if ($("aloud").checked && !started) speak(clips);
+  }
+
+  function renderTurn(turn, clips) {
+    const said = turn.speech.length || turn.reprompt.length || turn.card || turn.directives.length;
+    if (!said) {
+      addLine("event", `Device sent ${turn.request}; the skill answered with nothing to show.`);
+      return null;
+    }
+    const line = element("li", "skill");
+    line.append(element("span", "who", turn.speech.length ? "Alexa" : "Skill"));
+    line.append(element("p", "heard", `Request: ${turn.request}`));
+    if (turn.speech.length) line.append(speechBlock(turn.speech, clips));
+    if (turn.reprompt.length) {
+      const reprompt = element("div", "reprompt");
+      reprompt.append(element("span", "label", "If you say nothing: "));
+      reprompt.append(speechBlock(turn.reprompt, null));
+      line.append(reprompt);
+    }
+    if (turn.card) {
+      const card = element("div", "card");
+      card.append(element("strong", "", turn.card.title), element("p", "", turn.card.text));
+      line.append(card);
+    }
+    if (turn.directives.length) {
+      const list = element("ul", "directives");
+      for (const directive of turn.directives) list.append(element("li", "", directive));
+      line.append(list);
+    }
+    const raw = element("details", "raw");
+    raw.append(element("summary", "", "Request and response JSON"));
+    raw.append(element("pre", "", JSON.stringify({ request: turn.envelope, response: turn.response }, null, 2)));
+    line.append(raw);
+    chat.append(line);
+    return line;
+  }
+
+  function speechBlock(segments, clips) {
+    const block = element("div", "speech");
+    for (const segment of segments) {
+      if (segment.kind === "text") {
+        block.append(element("p", "words", segment.text));
+        continue;
+      }
+      const figure = element("figure", "clip");
+      const caption = element("figcaption", "", segment.label);
+      const audio = element("audio");
+      audio.controls = true;
+      audio.preload = "none";
+      audio.src = segment.url;
+      audio.setAttribute("aria-label", `Clip: ${segment.label}`);
+      figure.append(caption, audio);
+      block.append(figure);
+      if (clips) clips.push(audio);
+    }
+    return block;
+  }
+
+  // Answers with clips play one after another, as a device would speak them; a stream that
+  // was playing waits, as a device lowers its music to answer, and carries on afterwards.
+  function speak(clips) {
+    speaking = clips.slice();
+    const waiting = speaking.length > 0 && !playerAudio.paused;
+    if (waiting) playerAudio.pause();
+    const next = () => {
+      const audio = speaking.shift();
+      if (!audio) {
+        if (waiting && player.activity === "PLAYING") playerAudio.play().catch(() => {});
+        return;
+      }
+      audio.addEventListener("ended", next, { once: true });
+      audio.play().catch(() => {
+        speaking = [];
+        next();
+      });
+    };
+    next();
+  }
+
+  function stopSpeaking() {
+    for (const audio of chat.querySelectorAll(".clip audio")) audio.pause();
+    speaking = [];
+  }
+
+  // Returns true when a stream (re)started, so answer clips do not talk over it.
+  function updatePlayer(latest) {
+    player = latest;
+    $("player-state").textContent = ACTIVITY[player.activity] || player.activity;
+    $("now-playing").textContent = player.current ? player.current.label : "";
+    const queue = $("queue");
+    queue.replaceChildren();
+    for (const item of player.queue) queue.append(element("li", "", item.label));
+    if (!player.queue.length) queue.append(element("li", "subtle", "Nothing queued"));
+    if (!player.current || player.activity !== "PLAYING") {
+      playerAudio.pause();
+      return false;
+    }
+    const fresh = playerAudio.dataset.token !== player.current.token;
+    if (!fresh && !playerAudio.paused) return false;
+    if (fresh) {
+      playerAudio.dataset.token = player.current.token;
+      playerAudio.src = player.current.url;
+    }
+    const seconds = latest.offset_ms / 1000;
+    const seek = () => {
+      playerAudio.currentTime = seconds;
+    };
+    if (playerAudio.readyState >= 1) seek();
+    else playerAudio.addEventListener("loadedmetadata", seek, { once: true });
+    playerAudio.play().catch(() => {
+      setStatus("The browser blocked playback: press Resume to start it.");
+    });
+    return true;
+  }
+
+  playerAudio.addEventListener("ended", () => act("/simulator/event", { event: "finished" }));
+  playerAudio.addEventListener("error", () => {
+    if (playerAudio.getAttribute("src")) act("/simulator/event", { event: "failed" });
+  });
+
+  function restart(reason) {
+    state = null;
+    stopSpeaking();
+    playerAudio.pause();
+    playerAudio.removeAttribute("src");
+    delete playerAudio.dataset.token;
+    updatePlayer({ activity: "IDLE", current: null, queue: [], offset_ms: 0 });
+    const device = $("device").selectedOptions[0];
+    addLine("event", `${reason} on ${device ? device.textContent : "a device"}, ${$("locale").value}.`);
+  }
+
+  function buttons(container, items) {
+    for (const item of items) {
+      const button = element("button", "", item.label);
+      button.type = "button";
+      button.addEventListener("click", () => say(item.utterance));
+      container.append(button);
+    }
+  }
+
+  function setUp(setup) {
+    $("skill-name").textContent = setup.name;
+    document.title = `${setup.name} simulator`;
+    for (const device of setup.devices) {
+      $("device").append(new Option(device.label, device.id, false, device.id === setup.device));
+    }
+    for (const locale of setup.locales) {
+      $("locale").append(new Option(locale, locale, false, locale === setup.locale));
+    }
+    $("utterance").placeholder = setup.placeholder;
+    buttons($("phrases"), setup.phrases);
+    buttons($("topics"), setup.topics);
+    restart("A new conversation");
+  }
+
+  $("say").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("utterance");
+    say(input.value);
+    input.value = "";
+    input.focus();
+  });
+  for (const button of document.querySelectorAll("[data-button]")) {
+    button.addEventListener("click", () => press(button.dataset.button));
+  }
+  $("restart").addEventListener("click", () => restart("A new conversation"));
+  $("device").addEventListener("change", () => restart("Switched device: a new conversation"));
+  $("locale").addEventListener("change", () => restart("Switched locale: a new conversation"));
+
+  fetch("/simulator/setup")
+    .then((reply) => reply.json())
+    .then(setUp)
+    .catch(() => addLine("error", "Could not load the simulator's settings; reload the page."));
+})();

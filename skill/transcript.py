@@ -1,0 +1,211 @@
+"""A skill's response as a person would follow it: readable speech, clips by title (pure).
+
+SSML becomes plain text; each `<audio>` clip becomes its section title and URL, found in the
+audio manifest by the clip's key; the reprompt, card and directives are described in words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from audio.manifest import Manifest
+
+_TAG = re.compile(r"<(/?)([\w:-]+)([^>]*?)(/?)>")
+_ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
+# Tags heard as a pause: a space keeps words apart; a paragraph starts a new piece of text.
+_PAUSES = {"break", "s", "speak"}
+_PARAGRAPH = "\n\n"
+
+
+@dataclass(frozen=True)
+class Clip:
+    """An audio clip the skill points at, named by the manifest when it knows the URL."""
+
+    url: str
+    title: str | None = None
+    part: int | None = None
+    parts: int | None = None
+
+    @property
+    def label(self) -> str:
+        """"Regret (part 2 of 3)", or the URL's file name for a clip not in the manifest."""
+        if self.title is None:
+            return self.url.rsplit("/", 1)[-1] or self.url
+        if self.parts and self.parts > 1:
+            return f"{self.title} (part {self.part} of {self.parts})"
+        return self.title
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of speech: words, or a clip played in place."""
+
+    kind: Literal["text", "audio"]
+    text: str = ""
+    clip: Clip | None = None
+
+
+@dataclass(frozen=True)
+class ClipIndex:
+    """Clip titles by key, from the manifest, so a URL from any base can be named."""
+
+    clips: Mapping[str, Clip] = field(default_factory=dict)
+
+    @classmethod
+    def from_manifest(cls, manifest: Manifest | None) -> ClipIndex:
+        """Index every part of every section in the manifest."""
+        if manifest is None:
+            return cls()
+        return cls({
+            part.key: Clip(url=part.key, title=entry.title, part=number, parts=len(entry.parts))
+            for entry in manifest.sections
+            for number, part in enumerate(entry.parts, 1)
+        })
+
+    def clip(self, url: str) -> Clip:
+        """The clip at this URL, named if its path ends with a key the manifest lists."""
+        path = url.split("?", 1)[0]
+        for key, known in self.clips.items():
+            if path == key or path.endswith("/" + key):
+                return Clip(url=url, title=known.title, part=known.part, parts=known.parts)
+        return Clip(url=url)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card shown in the Alexa app or on a screen."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One response, readable: what was heard, spoken, shown and done."""
+
+    request: str
+    speech: tuple[Segment, ...] = ()
+    reprompt: tuple[Segment, ...] = ()
+    card: Card | None = None
+    directives: tuple[str, ...] = ()
+    ends_session: bool | None = None
+
+    @property
+    def text(self) -> str:
+        """The speech as one string, clips shown inline as `[audio: title <url>]`."""
+        return render(self.speech)
+
+
+def render(segments: tuple[Segment, ...]) -> str:
+    """Segments as one line of text, with clips inline."""
+    pieces = [
+        segment.text if segment.clip is None
+        else f"[audio: {segment.clip.label} <{segment.clip.url}>]"
+        for segment in segments
+    ]
+    return " ".join(piece for piece in pieces if piece)
+
+
+def speech_segments(speech: Mapping[str, Any] | None, clips: ClipIndex) -> tuple[Segment, ...]:
+    """An `outputSpeech` object (SSML or plain text) as text and clips in order."""
+    if not speech:
+        return ()
+    if speech.get("type") == "PlainText":
+        return _merged(_text_segment(speech.get("text", "")))
+    ssml = speech.get("ssml", "")
+    segments: list[Segment] = []
+    position = 0
+    for tag in _TAG.finditer(ssml):
+        segments += _text_segment(ssml[position : tag.start()])
+        closing, name, attributes, _ = tag.groups()
+        if name == "audio" and not closing:
+            source = dict(_ATTRIBUTE.findall(attributes)).get("src", "")
+            segments.append(Segment(kind="audio", clip=clips.clip(html.unescape(source))))
+        elif name == "p":
+            segments += _text_segment(_PARAGRAPH)
+        elif name in _PAUSES:
+            segments += _text_segment(" ")
+        position = tag.end()
+    segments += _text_segment(ssml[position:])
+    return _merged(segments)
+
+
+def describe_request(request: Mapping[str, Any]) -> str:
+    """The request in a few words: its type and, for an intent, the slots and resolved ids."""
+    body = request["request"]
+    if body["type"] != "IntentRequest":
+        return body["type"]
+    intent = body["intent"]
+    slots = [_describe_slot(slot) for slot in (intent.get("slots") or {}).values()]
+    filled = ", ".join(slot for slot in slots if slot)
+    return f"{intent['name']} ({filled})" if filled else intent["name"]
+
+
+def to_turn(request: Mapping[str, Any], response: Mapping[str, Any], clips: ClipIndex) -> Turn:
+    """One exchange as a readable turn."""
+    body = response.get("response") or {}
+    card = body.get("card")
+    return Turn(
+        request=describe_request(request),
+        speech=speech_segments(body.get("outputSpeech"), clips),
+        reprompt=speech_segments((body.get("reprompt") or {}).get("outputSpeech"), clips),
+        card=Card(card.get("title", ""), card.get("content") or card.get("text") or "")
+        if card else None,
+        directives=tuple(_describe_directive(d, clips) for d in body.get("directives") or ()),
+        ends_session=body.get("shouldEndSession"),
+    )
+
+
+def _describe_slot(slot: Mapping[str, Any]) -> str:
+    if "value" not in slot:
+        return ""
+    authorities = (slot.get("resolutions") or {}).get("resolutionsPerAuthority") or ()
+    ids = [value["value"]["id"] for a in authorities for value in a.get("values", ())]
+    if ids:
+        return f"{slot['name']}: {slot['value']!r} → {ids[0]}"
+    if authorities:
+        return f"{slot['name']}: {slot['value']!r}, no match"
+    return f"{slot['name']}: {slot['value']!r}"
+
+
+def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
+    kind = directive.get("type", "?")
+    if kind == "AudioPlayer.Play":
+        item = directive.get("audioItem") or {}
+        stream = item.get("stream") or {}
+        clip = clips.clip(stream.get("url", ""))
+        title = (item.get("metadata") or {}).get("title") or clip.label
+        offset = int(stream.get("offsetInMilliseconds") or 0)
+        start = f" from {offset // 60000}:{offset // 1000 % 60:02d}" if offset else ""
+        behavior = directive.get("playBehavior", "REPLACE_ALL")
+        return f"AudioPlayer.Play {behavior}: {title}{start} <{clip.url}>"
+    if kind == "AudioPlayer.ClearQueue":
+        return f"AudioPlayer.ClearQueue {directive.get('clearBehavior', '')}".rstrip()
+    return kind
+
+
+def _text_segment(raw: str) -> list[Segment]:
+    text = html.unescape(raw)
+    return [Segment(kind="text", text=text)] if text else []
+
+
+def _merged(segments: list[Segment]) -> tuple[Segment, ...]:
+    """Adjacent words joined, then split into paragraphs, spaces folded, empty pieces dropped."""
+    merged: list[Segment] = []
+    for segment in segments:
+        if segment.kind == "text" and merged and merged[-1].kind == "text":
+            merged[-1] = Segment(kind="text", text=merged[-1].text + segment.text)
+        else:
+            merged.append(segment)
+    cleaned: list[Segment] = []
+    for segment in merged:
+        if segment.kind == "audio":
+            cleaned.append(segment)
+            continue
+        paragraphs = (" ".join(part.split()) for part in segment.text.split(_PARAGRAPH))
+        cleaned += [Segment(kind="text", text=text) for text in paragraphs if text]
+    return tuple(cleaned)

@@ -1,0 +1,123 @@
+"""The simulator page in a real headless Chromium, against a real server and real audio."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from content import default_guide
+from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def base_url(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+    """The web app on a free loopback port, playing the short store."""
+    with serving(short_store, tmp_path_factory.mktemp("page") / "positions.sqlite") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """The simulator page, loaded, with every request it makes recorded."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base_url + "/")
+    expect(page.locator("#topics button").first).to_be_visible()
+    page.requested = requested  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def say(page: Page, words: str) -> None:
+    page.get_by_label("Say something").fill(words)
+    page.get_by_label("Say something").press("Enter")
+
+
+def last_answer(page: Page) -> Locator:
+    return page.locator("#chat li.skill").last
+
+
+def test_the_page_loads_everything_from_the_app_itself(page: Page, base_url: str) -> None:
+    outside = [url for url in page.requested if not url.startswith((base_url, "data:"))]
+    assert outside == []
+    assert page.locator("#chat").get_attribute("aria-live") == "polite"
+
+
+def test_the_page_fits_a_phone_and_works_from_the_keyboard(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("button", name="Guilt", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(last_answer(page).locator("figcaption")).to_have_text(
+        default_guide().section("guilt-trips").title
+    )
+
+
+def test_asking_about_guilt_shows_its_title_and_a_playable_clip(page: Page) -> None:
+    guilt = default_guide().section("guilt-trips")
+    say(page, "help with guilt")
+    answer = last_answer(page)
+    expect(answer.locator("figcaption")).to_have_text(guilt.title)
+    audio = answer.locator("figure.clip audio")
+    source = audio.get_attribute("src")
+    assert source is not None
+    fetched = page.request.get(source)
+    assert fetched.status == 200 and fetched.headers["content-type"] == "audio/mpeg"
+    duration = audio.evaluate(
+        """(clip) => new Promise((resolve, reject) => {
+            if (clip.readyState >= 1) return resolve(clip.duration);
+            clip.addEventListener("loadedmetadata", () => resolve(clip.duration), {once: true});
+            clip.addEventListener("error", () => reject(new Error("cannot play")), {once: true});
+            clip.preload = "auto";
+            clip.load();
+        })"""
+    )
+    assert duration > 0
+
+
+def test_a_follow_up_and_a_reflection_question_continue_the_conversation(page: Page) -> None:
+    regret = default_guide().section("regret")
+    say(page, "help with guilt")
+    expect(page.locator("#status")).to_have_text("The skill is listening.")
+    say(page, "yes")
+    expect(last_answer(page).locator("figcaption")).to_have_text(regret.title)
+    say(page, "give me a reflection question")
+    expect(last_answer(page).locator(".heard")).to_contain_text("ReflectIntent")
+    spoken = last_answer(page).locator(".speech").first.inner_text()
+    assert any(question in spoken for question in regret.reflections)
+
+
+def test_guided_listening_plays_the_guide_and_next_moves_on(page: Page) -> None:
+    guide = default_guide()
+    first, second = guide.sections[0], guide.sections[1]
+    say(page, "play the whole guide")
+    now_playing = page.locator("#now-playing")
+    expect(now_playing).to_have_text(first.title)
+    expect(page.locator("#player-state")).to_have_text("Playing")
+    player_source = page.locator("#player-audio").get_attribute("src")
+    assert player_source is not None and f"/clips/{first.id}/" in player_source
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(now_playing).to_have_text(second.title)
+    expect(page.locator("#chat")).to_contain_text("PlaybackController.NextCommandIssued")

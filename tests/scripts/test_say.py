@@ -1,0 +1,145 @@
+"""`nocontact say`: one utterance, a saved conversation, raw JSON, a server, the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from content import default_guide
+from scripts import say
+from scripts.cli import build_parser, main
+from skill.envelopes import DEVICES
+from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def server(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+    with serving(short_store, tmp_path_factory.mktemp("say-server") / "positions.sqlite") as url:
+        yield url
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["say", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_an_utterance_prints_what_alexa_would_say_with_the_clip_title_and_url(
+    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+) -> None:
+    out = run(capsys, "help with guilt", "--store", str(short_store))
+    guilt = default_guide().section("guilt-trips")
+    assert "> TopicIntent (topic: 'guilt' → guilt-trips)" in out
+    assert f"[audio] {guilt.title} <http://127.0.0.1:8000/audio/clips/guilt-trips/" in out
+    assert guilt.follow_ups[0].question in out
+    assert "Reprompt:" in out and "(listening...)" in out
+
+
+def test_a_session_file_keeps_the_conversation_across_calls(
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    session = str(tmp_path / "talk.json")
+    run(capsys, "help with guilt", "--store", str(short_store), "--session", session)
+    saved = json.loads(Path(session).read_text(encoding="utf-8"))
+    assert saved["session"]["open"] is True
+    out = run(capsys, "yes", "--store", str(short_store), "--session", session)
+    assert f"[audio] {default_guide().section('regret').title}" in out
+
+
+def test_json_prints_each_raw_request_and_response(
+    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+) -> None:
+    out = run(capsys, "tell me about the holidays", "--json", "--store", str(short_store))
+    (exchange,) = json.loads(out)
+    slot = exchange["request"]["request"]["intent"]["slots"]["topic"]
+    values = slot["resolutions"]["resolutionsPerAuthority"][0]["values"]
+    assert values[0]["value"]["id"] == "holidays"
+    assert exchange["response"]["version"] == "1.0"
+
+
+def test_a_text_only_device_sends_no_audio_player(
+    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+) -> None:
+    out = run(capsys, "play the whole guide", "--device", "app-text-only", "--json",
+              "--store", str(short_store))
+    exchanges = json.loads(out)
+    assert [e["request"]["request"]["type"] for e in exchanges] == ["IntentRequest"]
+    assert "AudioPlayer" not in exchanges[0]["request"]["context"]
+
+
+def test_a_device_button_moves_guided_listening_to_the_next_section(
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    session = str(tmp_path / "listen.json")
+    first, second = default_guide().sections[:2]
+    out = run(capsys, "play the whole guide", "--store", str(short_store), "--session", session)
+    assert f"AudioPlayer.Play REPLACE_ALL: {first.title}" in out
+    out = run(capsys, "--event", "next", "--store", str(short_store), "--session", session)
+    assert "> PlaybackController.NextCommandIssued" in out
+    assert f"AudioPlayer.Play REPLACE_ALL: {second.title}" in out
+
+
+def test_with_no_utterance_the_terminal_holds_a_conversation(
+    capsys: pytest.CaptureFixture[str], short_store: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("help with guilt\n/wave\nyes\n/quit\n"))
+    out = run(capsys, "--store", str(short_store))
+    assert out.startswith(say.INTERACTIVE_HELP)
+    assert out.count(say.INTERACTIVE_HELP) == 2
+    assert default_guide().section("regret").title in out
+    assert out.rstrip().endswith("> SessionEndedRequest")
+
+
+def test_requests_can_go_over_http_to_a_running_server(
+    capsys: pytest.CaptureFixture[str], server: str
+) -> None:
+    out = run(capsys, "help with guilt", "--url", server)
+    assert f"<{server}/audio/clips/guilt-trips/" in out
+
+
+def test_a_server_that_verifies_requests_is_explained(
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    database = tmp_path / "positions.sqlite"
+    with serving(short_store, database, verify=True) as url, pytest.raises(SystemExit) as stopped:
+        main(["say", "help with guilt", "--url", url])
+    assert "refused the request" in str(stopped.value)
+    assert "nocontact serve --no-verify" in str(stopped.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["hi", "--event", "next"], "not both"),
+        (["hi", "--url", "http://127.0.0.1:9"], "cannot reach"),
+        (["hi", "--url", "ftp://example.org"], "not an http(s) address"),
+    ],
+)
+def test_mistakes_end_with_a_sentence_saying_what_to_do(args: list[str], reason: str) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["say", *args])
+    assert str(stopped.value).startswith("nocontact say: ") and reason in str(stopped.value)
+
+
+def test_a_file_that_is_not_a_conversation_is_refused(
+    tmp_path: Path, short_store: Path  # noqa: F811
+) -> None:
+    broken = tmp_path / "notes.json"
+    broken.write_text("shopping list", encoding="utf-8")
+    with pytest.raises(SystemExit) as stopped:
+        main(["say", "hi", "--store", str(short_store), "--session", str(broken)])
+    assert "is not a saved conversation" in str(stopped.value)
+
+
+def test_every_option_of_say_has_help_text_and_the_devices_match() -> None:
+    subparsers = next(
+        action for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    parser = subparsers.choices["say"]
+    assert all(action.help for action in parser._actions)
+    assert set(say.DEVICES) == set(DEVICES)

@@ -1,0 +1,114 @@
+"""`nocontact serve`: a real server process, verification on by default, loud when it is off."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from scripts.cli import build_parser, main
+from tests.skill.alexa_requests import CLIP_PATH, body_of, envelope, section_request, write_store
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60
+
+
+@contextmanager
+def serving(*options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`nocontact serve --port 0 ...` in its own process; yields its address once it is up."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NOCONTACT_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", "serve", "--port", "0", *options],
+        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        yield _address(process), process
+    finally:
+        if process.poll() is None:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> tuple[str, str]:
+    """Ctrl+C the server; returns the rest of its output and its error stream."""
+    process.send_signal(signal.SIGINT)
+    process.wait(10)
+    return process.stdout.read(), process.stderr.read()
+
+
+def _address(process: subprocess.Popen) -> str:
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(STARTUP_SECONDS):
+            raise AssertionError("the server did not start in time")
+    line = process.stdout.readline()
+    found = re.search(r"http://127\.0\.0\.1:\d+", line)
+    assert found, (line, process.stderr.read() if process.poll() is not None else "")
+    return found.group()
+
+
+def post(url: str, data: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        f"{url}/alexa", data=body_of(data), headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_every_serve_option_is_documented() -> None:
+    serve = build_parser()._subparsers._group_actions[0].choices["serve"]
+    assert serve.description
+    for action in serve._actions:
+        assert action.help, action.dest
+
+
+@pytest.mark.slow
+def test_server_verifies_requests_by_default(tmp_path: Path) -> None:
+    with serving("--store", str(write_store(tmp_path / "store"))) as (url, process):
+        with urllib.request.urlopen(f"{url}/healthz", timeout=10) as health:
+            assert json.loads(health.read()) == {"status": "ok"}
+        status, answer = post(url, envelope())
+        assert status == 400
+        assert answer == {
+            "error": "request verification failed: missing SignatureCertChainUrl header"
+        }
+        out, err = stop(process)
+    assert process.returncode == 0
+    assert "Stopped." in out
+    assert "verification is OFF" not in err
+
+
+@pytest.mark.slow
+def test_no_verify_warns_loudly_and_plays_clips_from_this_server(tmp_path: Path) -> None:
+    with serving("--store", str(write_store(tmp_path / "store")), "--no-verify") as (url, process):
+        status, answer = post(url, section_request())
+        assert status == 200
+        assert f'<audio src="{url}{CLIP_PATH}"/>' in answer["response"]["outputSpeech"]["ssml"]
+        with urllib.request.urlopen(f"{url}{CLIP_PATH}", timeout=10) as clip:
+            assert clip.headers["Content-Type"] == "audio/mpeg"
+        _, err = stop(process)
+    assert "WARNING: Request verification is OFF" in err
+    assert "local testing only" in err
+
+
+def test_busy_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as exit_info:
+            main(["serve", "--port", str(port)])
+    assert str(exit_info.value).startswith(f"nocontact serve: cannot listen on 127.0.0.1:{port}")
+    assert "choose another --port" in str(exit_info.value)

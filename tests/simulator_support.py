@@ -1,0 +1,94 @@
+"""Support for the simulator's tests: a small real audio store and the web app on a real port.
+
+The store holds four sections, a few words each.
+Built once per test session through the real pipeline (audio.build with the offline voice),
+so the manifest, keys, titles and MP3s are exactly what `nocontact build` produces; only the
+narration is cut to one short sentence, for the sections a conversation in the tests reaches
+(the start of the guide, guilt and its follow-up). The skill reads the others as text.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from content import Guide, default_guide
+
+SHORT_BODY = "A short narration for testing."
+NARRATED = ("introduction", "what-it-means", "guilt-trips", "regret")
+
+
+def short_guide(guide: Guide) -> Guide:
+    """The narrated sections with their text cut to one sentence; titles and ids unchanged."""
+    sections = tuple(
+        section.model_copy(update={
+            "body": SHORT_BODY,
+            "narrate_title": False,
+            "follow_ups": tuple(
+                f for f in section.follow_ups if f.reflection or f.section in NARRATED
+            ),
+        })
+        for section in guide.sections
+        if section.id in NARRATED
+    )
+    skill = guide.skill.model_copy(update={"launch_topics": NARRATED[1:]})
+    return Guide(sections=sections, skill=skill)
+
+
+def build_short_store(root: Path, voice: Any) -> Path:
+    """Narrate the short guide into a local store at `root`; returns `root`."""
+    from audio.build import BuildOptions, build_store
+    from audio.cache import ClipCache
+    from audio.render import RenderSettings
+    from audio.stores import LocalStore
+
+    build_store(
+        short_guide(default_guide()),
+        LocalStore(root),
+        voice,
+        RenderSettings(),
+        ClipCache(root.parent / "cache"),
+        BuildOptions(jobs=2),
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def short_store(tmp_path_factory: pytest.TempPathFactory, offline_voice: Any) -> Path:
+    """A local store (manifest.json + clips) for the whole guide, built once per session."""
+    return build_short_store(tmp_path_factory.mktemp("simulator") / "audio", offline_voice)
+
+
+@contextmanager
+def serving(store: Path, database: Path, *, verify: bool = False) -> Iterator[str]:
+    """`create_app` on a free loopback port in a thread; yields the server's address."""
+    from skill.config import SkillConfig
+    from skill.webservice import WebConfig, create_app
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    config = WebConfig(
+        simulator=True,
+        skill=SkillConfig(persistence=f"sqlite:{database}"),
+        host="127.0.0.1",
+        port=port,
+        store_dir=store,
+        verify=verify,
+    )
+    app = create_app(config)
+    server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        listener.close()

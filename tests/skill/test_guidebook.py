@@ -1,0 +1,97 @@
+"""The compiled guidebook: in step with content/, and the same answers the content gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from content import LOCALES, default_guide
+from content import normalize_phrase as content_normalize
+from skill.guidebook import (
+    GUIDEBOOK_PATH,
+    Guidebook,
+    GuidebookError,
+    load_guidebook,
+    normalize_phrase,
+    render_guidebook,
+)
+
+
+@pytest.fixture(scope="module")
+def guidebook() -> Guidebook:
+    return load_guidebook()
+
+
+def test_the_committed_guidebook_matches_content_so_run_nocontact_model_after_edits() -> None:
+    assert GUIDEBOOK_PATH.read_text(encoding="utf-8") == render_guidebook(default_guide())
+
+
+def test_sections_keep_article_order_titles_and_text(guidebook: Guidebook) -> None:
+    guide = default_guide()
+    assert guidebook.ids == guide.ids
+    for section, source in zip(guidebook.sections, guide.sections, strict=True):
+        assert section.title == source.title
+        assert "\n".join(section.spoken_lines) == source.narration
+        assert section.reflections == source.reflections
+        assert [f.question for f in section.follow_ups] == [f.question for f in source.follow_ups]
+
+
+def test_next_and_previous_follow_article_order_and_stop_at_the_ends(guidebook: Guidebook) -> None:
+    ids = guidebook.ids
+    assert [guidebook.next_id(i) for i in ids] == [*ids[1:], None]
+    assert [guidebook.previous_id(i) for i in ids] == [None, *ids[:-1]]
+
+
+def test_every_spoken_name_resolves_to_its_section(guidebook: Guidebook) -> None:
+    for section in default_guide().sections:
+        for name in section.spoken_names:
+            assert guidebook.resolve_phrase(name.upper() + "?") == section.id
+
+
+def test_each_section_knows_its_own_intent(guidebook: Guidebook) -> None:
+    for section in guidebook.sections:
+        assert guidebook.section_for_intent(section.intent) is section
+    assert guidebook.section_for_intent("TopicIntent") is None
+
+
+@given(st.text())
+def test_normalising_matches_the_content_package(text: str) -> None:
+    assert normalize_phrase(text) == content_normalize(text)
+
+
+def test_crisis_phrases_are_spotted_inside_longer_sentences(guidebook: Guidebook) -> None:
+    for phrase in guidebook.crisis.phrases:
+        assert guidebook.crisis.signals_danger(f"tell me about {phrase.upper()} please")
+
+
+def test_no_topic_name_or_question_is_mistaken_for_danger(guidebook: Guidebook) -> None:
+    for section in default_guide().sections:
+        for words in (*section.spoken_names, *section.questions):
+            assert not guidebook.crisis.signals_danger(words), words
+
+
+def test_crisis_phrases_match_whole_words_only(guidebook: Guidebook) -> None:
+    assert not guidebook.crisis.signals_danger("suicidesque")
+    assert guidebook.crisis.signals_danger("suicide")
+
+
+def test_every_locale_has_crisis_lines_and_unknown_ones_get_us_lines(guidebook: Guidebook) -> None:
+    for locale in LOCALES:
+        assert guidebook.crisis.lines_for(locale).lines
+    assert guidebook.crisis.lines_for("en-NZ") == guidebook.crisis.lines_for("en-US")
+    assert guidebook.crisis.lines_for(None) == guidebook.crisis.lines_for("en-US")
+
+
+def test_a_damaged_guidebook_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    damaged = tmp_path / "guidebook.json"
+    damaged.write_text('{"sections": []}', encoding="utf-8")
+    with pytest.raises(GuidebookError, match=r"guidebook\.json.*nocontact model"):
+        load_guidebook(damaged)
+
+
+def test_a_missing_guidebook_names_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(GuidebookError, match="nocontact model"):
+        load_guidebook(tmp_path / "absent.json")

@@ -1,0 +1,123 @@
+"""The simulator page's JSON API, through the real app and the real skill."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from content import default_guide
+from skill.config import SkillConfig
+from skill.simulation import interaction_model
+from skill.simulator import resolve_utterance
+from skill.webservice import WebConfig, create_app
+from tests.simulator_support import short_store  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def client(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:  # noqa: F811
+    database = tmp_path_factory.mktemp("page-api") / "positions.sqlite"
+    config = WebConfig(
+        simulator=True,
+        skill=SkillConfig(persistence=f"sqlite:{database}"),
+        port=8123,
+        store_dir=short_store,
+        verify=False,
+    )
+    return create_app(config).test_client()
+
+
+def post(client: FlaskClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    reply = client.post(path, json=body)
+    assert reply.status_code == 200, reply.get_json()
+    return reply.get_json()
+
+
+def test_the_page_and_its_assets_are_served_by_the_app(client: FlaskClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert 'aria-live="polite"' in html and '<label for="utterance">' in html
+    for asset, mimetype in (("simulator.js", "text/javascript"), ("simulator.css", "text/css")):
+        reply = client.get(f"/simulator/static/{asset}")
+        assert reply.status_code == 200 and reply.mimetype == mimetype
+    assert re.findall(r'(?:src|href)="(?!/|data:|#)[^"]*"', html) == []
+
+
+def test_every_topic_button_asks_for_its_own_section(client: FlaskClient) -> None:
+    model = interaction_model("en-US")
+    topics = client.get("/simulator/setup").get_json()["topics"]
+    heard = []
+    for topic in topics:
+        intent = resolve_utterance(model, topic["utterance"]).intent
+        slot = intent.slot("topic") if intent else None
+        heard.append(slot.value.id if slot and slot.value else None)
+    assert heard == list(default_guide().ids)
+
+
+def test_the_open_button_launches_the_skill(client: FlaskClient) -> None:
+    phrases = client.get("/simulator/setup").get_json()["phrases"]
+    opening = next(p for p in phrases if p["label"] == "Open the skill")
+    reply = post(client, "/simulator/say", {"utterance": opening["utterance"], "state": None})
+    assert [turn["request"] for turn in reply["turns"]] == ["LaunchRequest"]
+    assert reply["session_open"] is True
+
+
+def test_the_state_carries_the_conversation_from_one_call_to_the_next(client: FlaskClient) -> None:
+    first = post(client, "/simulator/say", {"utterance": "help with guilt", "state": None})
+    (turn,) = first["turns"]
+    (clip,) = [s for s in turn["speech"] if s["kind"] == "audio"]
+    assert clip["label"] == default_guide().section("guilt-trips").title
+    assert clip["url"].startswith("http://127.0.0.1:8123/audio/clips/guilt-trips/")
+    second = post(client, "/simulator/say", {"utterance": "yes", "state": first["state"]})
+    (turn,) = second["turns"]
+    assert turn["envelope"]["session"]["new"] is False
+    assert turn["envelope"]["session"]["attributes"] == first["state"]["session"]["attributes"]
+
+
+def test_guided_listening_reports_the_player_and_a_button_moves_it(client: FlaskClient) -> None:
+    guide = default_guide()
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    requests = [turn["request"] for turn in playing["turns"]]
+    assert requests[:3] == [
+        "PlayGuideIntent", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
+    ]
+    player = playing["player"]
+    assert player["activity"] == "PLAYING"
+    assert player["current"]["label"] == guide.sections[0].title
+    assert [item["label"] for item in player["queue"]] == [guide.sections[1].title]
+    moved = post(client, "/simulator/event", {
+        "event": "next", "state": playing["state"], "offset_ms": 800,
+    })
+    assert moved["turns"][0]["request"] == "PlaybackController.NextCommandIssued"
+    assert moved["turns"][0]["envelope"]["context"]["AudioPlayer"]["offsetInMilliseconds"] == 800
+    assert moved["player"]["current"]["label"] == guide.sections[1].title
+
+
+def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> None:
+    guide = default_guide()
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    done = post(client, "/simulator/event", {"event": "finished", "state": playing["state"]})
+    requests = [turn["request"] for turn in done["turns"]]
+    assert requests[:2] == ["AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStarted"]
+    assert done["player"]["current"]["label"] == guide.sections[1].title
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "reason"),
+    [
+        ("/simulator/say", {"utterance": "  "}, "utterance is empty"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": 1}}, "state is not valid"),
+        ("/simulator/say", {"utterance": "hi", "device": "toaster"}, "choose a device"),
+        ("/simulator/event", {"event": "explode"}, "unknown event"),
+    ],
+)
+def test_bad_requests_get_a_short_reason(
+    client: FlaskClient, path: str, body: dict[str, Any], reason: str
+) -> None:
+    reply = client.post(path, json=body)
+    assert reply.status_code == 400
+    assert reason in reply.get_json()["error"]
