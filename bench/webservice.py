@@ -1,0 +1,166 @@
+"""Requests per second of the verified skill endpoint against a bare Flask endpoint.
+
+Each server runs in its own process under waitress on loopback; one client process sends
+the same signed LaunchRequest from 16 threads over keep-alive connections. The verified
+server checks every request in full (certificate from its cache after the first request,
+RSA signature, timestamp, skill id) before the skill answers; the bare endpoint only parses
+the JSON and returns a fixed response; the unverified server runs the same skill without
+the checks, which separates the cost of verification from the cost of the skill.
+
+    .venv/bin/python bench/webservice.py [--requests 4000] [--concurrency 16]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KINDS = ("bare", "unverified", "verified")
+THREADS = 8
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=4000, help="Requests per server.")
+    parser.add_argument("--concurrency", type=int, default=16, help="Client threads.")
+    parser.add_argument("--serve", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--certificates", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve, args.certificates)
+    return compare(args.requests, args.concurrency)
+
+
+def compare(requests: int, concurrency: int) -> int:
+    """Start each server, load it, print requests per second and latency, then the ratio."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from tests.skill.alexa_requests import authority, body_of, envelope, signed_headers
+
+    body = body_of(envelope())
+    headers = {**signed_headers(body), "Content-Length": str(len(body))}
+    rates = {}
+    with tempfile.TemporaryDirectory() as folder:
+        certificates = Path(folder)
+        ca = authority()
+        (certificates / "root.pem").write_bytes(ca.root.public_bytes(Encoding.PEM))
+        (certificates / "chain.pem").write_bytes(ca.chain_pem())
+        print(f"{requests} requests per server, {concurrency} client threads, "
+              f"waitress with {THREADS} threads, loopback")
+        for kind in KINDS:
+            with _server(kind, certificates) as port:
+                _load(port, body, headers, 200, concurrency)  # warm up: imports, certificate cache
+                seconds, latencies = _load(port, body, headers, requests, concurrency)
+            rates[kind] = requests / seconds
+            p50, p95 = statistics.median(latencies), statistics.quantiles(latencies, n=20)[18]
+            print(f"  {kind:<11} {rates[kind]:8.0f} req/s   p50 {p50 * 1000:6.2f} ms   "
+                  f"p95 {p95 * 1000:6.2f} ms")
+    print(f"verified / bare: {rates['verified'] / rates['bare']:.2f}   "
+          f"verified / unverified: {rates['verified'] / rates['unverified']:.2f}")
+    return 0
+
+
+class _server:
+    """A server process for one kind of endpoint; the context value is its port."""
+
+    def __init__(self, kind: str, certificates: Path) -> None:
+        self.command = [
+            sys.executable, __file__, "--serve", kind, "--certificates", str(certificates)
+        ]
+
+    def __enter__(self) -> int:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, text=True)
+        return int(self.process.stdout.readline())
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def _load(
+    port: int, body: bytes, headers: dict[str, str], requests: int, concurrency: int
+) -> tuple[float, list[float]]:
+    """Send `requests` POSTs over `concurrency` keep-alive connections; every one must be 200."""
+
+    def worker(count: int) -> list[float]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        latencies = []
+        for _ in range(count):
+            start = time.perf_counter()
+            connection.request("POST", "/alexa", body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            latencies.append(time.perf_counter() - start)
+            if response.status != 200 or "response" not in json.loads(payload):
+                raise SystemExit(f"bench: unexpected answer {response.status}: {payload[:200]!r}")
+        connection.close()
+        return latencies
+
+    shares = [requests // concurrency + (n < requests % concurrency) for n in range(concurrency)]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(concurrency) as pool:
+        latencies = [value for part in pool.map(worker, shares) for value in part]
+    return time.perf_counter() - start, latencies
+
+
+def serve(kind: str, certificates: Path) -> int:
+    """Run one server on a free port and print the port."""
+    import logging
+
+    import waitress
+
+    # More connections than threads is the point of the exercise; waitress warns about it.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    app = _bare_app() if kind == "bare" else _skill_app(kind == "verified", certificates)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=THREADS)
+    print(server.effective_port, flush=True)
+    server.run()
+    return 0
+
+
+def _bare_app():
+    from flask import Flask, Response, request
+
+    app = Flask(__name__)
+    answer = json.dumps({"version": "1.0", "response": {"shouldEndSession": True}})
+
+    @app.post("/alexa")
+    def alexa() -> Response:
+        json.loads(request.get_data())
+        return Response(answer, mimetype="application/json")
+
+    return app
+
+
+def _skill_app(verify: bool, certificates: Path):
+    from cryptography import x509
+    from cryptography.x509.verification import Store
+
+    from skill.config import SkillConfig
+    from skill.verify import RequestVerifier
+    from skill.webservice import WebConfig, create_app
+    from tests.skill.alexa_requests import CERT_URL, SKILL_ID, Downloads
+
+    root = x509.load_pem_x509_certificate((certificates / "root.pem").read_bytes())
+    verifier = RequestVerifier(
+        skill_id=SKILL_ID,
+        trust_store=Store([root]),
+        fetcher=Downloads({CERT_URL: (certificates / "chain.pem").read_bytes()}),
+    )
+    config = WebConfig(skill=SkillConfig(skill_id=SKILL_ID), verify=verify)
+    return create_app(config, verifier=verifier)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

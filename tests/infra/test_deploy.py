@@ -1,0 +1,206 @@
+"""`nocontact deploy`: stops early with a clear sentence, plans every step, writes the package.
+
+Nothing here reaches AWS: the checks fail before any tool runs, and a dry run only prints.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scripts.cli import main
+from scripts.deploy import (
+    TEMPLATE,
+    DeployError,
+    StackOutputs,
+    write_ask_resources,
+    write_endpoint,
+)
+
+SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"
+CREDENTIAL_VARIABLES = (
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI", "NOCONTACT_SKILL_ID",
+)  # fmt: skip
+
+
+@pytest.fixture
+def bare_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory on a machine with no AWS configuration and an empty PATH."""
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    monkeypatch.setenv("PATH", str(tools))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return tools
+
+
+def install_sam(tools: Path) -> Path:
+    """A `sam` on PATH that leaves a mark if anything runs it."""
+    marker = tools / "sam-was-run"
+    sam = tools / "sam"
+    sam.write_text(f"#!/bin/sh\n: > {marker}\nexit 1\n", encoding="utf-8")
+    sam.chmod(0o755)
+    return marker
+
+
+def deploy_error(*arguments: str) -> str:
+    with pytest.raises(SystemExit) as stopped:
+        main(["deploy", *arguments])
+    return str(stopped.value.code)
+
+
+def test_without_the_sam_cli_deploy_says_how_to_install_it(bare_machine: Path) -> None:
+    message = deploy_error("--skill-id", SKILL_ID)
+
+    assert message.startswith("nocontact deploy: `sam` is not on PATH; install the AWS SAM CLI")
+
+
+def test_without_aws_credentials_deploy_stops_before_running_sam(bare_machine: Path) -> None:
+    marker = install_sam(bare_machine)
+
+    message = deploy_error("--skill-id", SKILL_ID, "--region", "us-east-1")
+
+    assert "no AWS credentials found; run `aws configure`" in message
+    assert not marker.exists()
+
+
+def test_without_a_region_deploy_asks_for_one(
+    bare_machine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = install_sam(bare_machine)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+
+    message = deploy_error("--skill-id", SKILL_ID)
+
+    assert "no AWS region set; pass --region" in message
+    assert not marker.exists()
+
+
+def test_without_a_skill_id_deploy_says_to_create_the_skill_first(bare_machine: Path) -> None:
+    message = deploy_error("--dry-run")
+
+    assert "no skill id; create the skill first" in message
+    assert "ask deploy" in message
+
+
+def test_a_malformed_skill_id_is_refused_with_its_expected_shape(bare_machine: Path) -> None:
+    message = deploy_error("--skill-id", "my-skill", "--dry-run")
+
+    assert "'my-skill' is not a skill id; it looks like amzn1.ask.skill.<uuid>" in message
+
+
+def test_the_skill_id_saved_by_ask_deploy_is_used(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    states = {"askcliStatesVersion": "2020-03-31", "profiles": {"default": {"skillId": SKILL_ID}}}
+    Path(".ask").mkdir()
+    Path(".ask/ask-states.json").write_text(json.dumps(states), encoding="utf-8")
+
+    assert main(["deploy", "--dry-run"]) == 0
+
+    assert f"SkillId={SKILL_ID}" in capsys.readouterr().out
+
+
+def test_a_dry_run_prints_every_step_in_order_and_changes_nothing(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(Path.cwd().rglob("*"))
+
+    main(["deploy", "--skill-id", SKILL_ID, "--region", "eu-west-1", "--dry-run"])
+
+    steps = capsys.readouterr().out.splitlines()
+    expected = [
+        "-m scripts.cli model --out skill-package",
+        "Would build dist/lambda.zip",
+        f"Would run: sam deploy --template-file {TEMPLATE} --stack-name no-contact-companion",
+        "Would run: sam list stack-outputs --stack-name no-contact-companion --output json",
+        "-m scripts.cli build --store 's3://<BucketName>'",
+        "skill-package/skill.json to <FunctionArn>",
+        "Would write ask-resources.json unless it exists",
+    ]
+    assert len(steps) == len(expected)
+    for step, part in zip(steps, expected, strict=True):
+        assert part in step
+    assert "--parameter-overrides SkillId=" + SKILL_ID in steps[2]
+    assert steps[2].endswith("--region eu-west-1")
+    assert sorted(Path.cwd().rglob("*")) == before
+
+
+def test_skip_audio_leaves_the_bucket_alone(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["deploy", "--skill-id", SKILL_ID, "--skip-audio", "--dry-run"])
+
+    assert "build --store" not in capsys.readouterr().out
+
+
+def test_the_function_becomes_the_skills_endpoint_and_the_rest_is_kept(tmp_path: Path) -> None:
+    skill_json = tmp_path / "skill.json"
+    manifest = {
+        "manifest": {
+            "publishingInformation": {"locales": {"en-US": {"name": "No Contact Companion"}}},
+            "apis": {"custom": {"interfaces": [{"type": "AUDIO_PLAYER"}]}},
+            "manifestVersion": "1.0",
+        }
+    }
+    skill_json.write_text(json.dumps(manifest), encoding="utf-8")
+
+    write_endpoint(skill_json, FUNCTION_ARN)
+
+    written = json.loads(skill_json.read_text(encoding="utf-8"))["manifest"]
+    assert written["apis"]["custom"] == {
+        "interfaces": [{"type": "AUDIO_PLAYER"}],
+        "endpoint": {"uri": FUNCTION_ARN},
+    }
+    assert written["publishingInformation"] == manifest["manifest"]["publishingInformation"]
+
+
+def test_a_missing_skill_manifest_says_to_generate_it(tmp_path: Path) -> None:
+    with pytest.raises(DeployError, match="run nocontact model --out"):
+        write_endpoint(tmp_path / "skill-package" / "skill.json", FUNCTION_ARN)
+
+
+def test_the_ask_cli_project_file_points_at_the_package_and_is_never_overwritten(
+    tmp_path: Path,
+) -> None:
+    package = tmp_path / "skill-package"
+
+    assert write_ask_resources(package) is True
+    resources = json.loads((tmp_path / "ask-resources.json").read_text(encoding="utf-8"))
+    assert resources["profiles"]["default"]["skillMetadata"] == {"src": "./skill-package"}
+    (tmp_path / "ask-resources.json").write_text("{}", encoding="utf-8")
+    assert write_ask_resources(package) is False
+    assert (tmp_path / "ask-resources.json").read_text(encoding="utf-8") == "{}"
+
+
+def test_stack_outputs_are_read_from_sam_and_a_missing_one_is_named() -> None:
+    rows = [
+        {"OutputKey": "AudioBaseUrl", "OutputValue": "https://d111.cloudfront.net"},
+        {"OutputKey": "FunctionArn", "OutputValue": FUNCTION_ARN},
+        {"OutputKey": "BucketName", "OutputValue": "audio-bucket"},
+        {"OutputKey": "TableName", "OutputValue": "no-contact-companion-listening"},
+    ]
+
+    outputs = StackOutputs.from_sam(json.dumps(rows))
+
+    assert outputs == StackOutputs(
+        audio_base_url="https://d111.cloudfront.net",
+        function_arn=FUNCTION_ARN,
+        bucket_name="audio-bucket",
+        table_name="no-contact-companion-listening",
+    )
+    with pytest.raises(DeployError, match="'FunctionArn'"):
+        StackOutputs.from_sam(json.dumps([r for r in rows if r["OutputKey"] != "FunctionArn"]))

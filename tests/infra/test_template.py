@@ -1,0 +1,242 @@
+"""infra/template.yaml: cfn-lint passes; the stack is private, HTTPS-only and least-privilege."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.api import decode_str, lint
+
+from scripts.package_lambda import DEFAULT_OUT, LAMBDA_PYTHON
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS managed cache policy
+ONE_YEAR = 365 * 24 * 3600
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    decoded, problems = decode_str(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    assert not problems, problems
+    return decoded
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]
+
+
+def of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The one resource of this type, by its properties."""
+    matches = [r for r in resources.values() if r["Type"] == kind]
+    assert len(matches) == 1, f"expected one {kind}, found {len(matches)}"
+    return matches[0]
+
+
+def name_of(resources: dict[str, Any], kind: str) -> str:
+    return next(name for name, r in resources.items() if r["Type"] == kind)
+
+
+def test_cfn_lint_finds_no_errors_or_warnings() -> None:
+    problems = lint(TEMPLATE_PATH.read_text(encoding="utf-8"))
+
+    assert problems == [], "\n".join(str(problem) for problem in problems)
+
+
+def test_the_audio_bucket_blocks_every_kind_of_public_access(resources: dict[str, Any]) -> None:
+    bucket = of_type(resources, "AWS::S3::Bucket")["Properties"]
+
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_only_the_stacks_own_distribution_may_read_the_bucket(resources: dict[str, Any]) -> None:
+    statements = of_type(resources, "AWS::S3::BucketPolicy")["Properties"]["PolicyDocument"][
+        "Statement"
+    ]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    distribution = name_of(resources, "AWS::CloudFront::Distribution")
+
+    assert len(allows) == 1
+    (allow,) = allows
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    source_arn = allow["Condition"]["StringEquals"]["AWS:SourceArn"]["Fn::Sub"]
+    assert source_arn.endswith(f":distribution/${{{distribution}}}")
+    denies = [s for s in statements if s["Effect"] == "Deny"]
+    assert any(s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in denies)
+
+
+def test_cloudfront_reaches_the_bucket_through_origin_access_control(
+    resources: dict[str, Any],
+) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    oac = of_type(resources, "AWS::CloudFront::OriginAccessControl")["Properties"][
+        "OriginAccessControlConfig"
+    ]
+    (origin,) = config["Origins"]
+
+    assert origin["OriginAccessControlId"] == {
+        "Fn::GetAtt": [name_of(resources, "AWS::CloudFront::OriginAccessControl"), "Id"]
+    }
+    assert origin["S3OriginConfig"]["OriginAccessIdentity"] == ""
+    assert (oac["SigningBehavior"], oac["SigningProtocol"]) == ("always", "sigv4")
+
+
+def test_every_path_is_served_over_https_only(resources: dict[str, Any]) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    behaviours = [config["DefaultCacheBehavior"], *config.get("CacheBehaviors", [])]
+
+    assert {b["ViewerProtocolPolicy"] for b in behaviours} == {"redirect-to-https"}
+
+
+def test_the_manifest_is_never_cached_and_clips_are_cached_for_a_year(
+    resources: dict[str, Any],
+) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    manifest = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "manifest.json"]
+    clips_policy = config["DefaultCacheBehavior"]["CachePolicyId"]
+    policy = resources[clips_policy["Ref"]]["Properties"]["CachePolicyConfig"]
+
+    assert [b["CachePolicyId"] for b in manifest] == [CACHING_DISABLED]
+    assert policy["MinTTL"] >= ONE_YEAR
+    assert policy["DefaultTTL"] >= ONE_YEAR
+
+
+def test_the_function_runs_the_packaged_skill_within_alexas_time_limit(
+    resources: dict[str, Any],
+) -> None:
+    function = of_type(resources, "AWS::Serverless::Function")["Properties"]
+
+    assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
+    assert function["Handler"] == "skill.lambda_function.lambda_handler"
+    assert (TEMPLATE_PATH.parent / function["CodeUri"]).resolve() == DEFAULT_OUT
+    assert function["Timeout"] < 8  # Alexa waits 8 seconds for an answer
+    assert 128 <= function["MemorySize"] <= 1024
+
+
+def test_only_the_configured_skill_can_invoke_the_function(resources: dict[str, Any]) -> None:
+    events = of_type(resources, "AWS::Serverless::Function")["Properties"]["Events"]
+
+    assert [e["Type"] for e in events.values()] == ["AlexaSkill"]
+    assert [e["Properties"]["SkillId"] for e in events.values()] == [{"Ref": "SkillId"}]
+
+
+def test_the_function_is_told_where_the_manifest_audio_and_table_are(
+    resources: dict[str, Any],
+) -> None:
+    variables = of_type(resources, "AWS::Serverless::Function")["Properties"]["Environment"][
+        "Variables"
+    ]
+    bucket = name_of(resources, "AWS::S3::Bucket")
+    distribution = name_of(resources, "AWS::CloudFront::Distribution")
+    table = name_of(resources, "AWS::DynamoDB::Table")
+
+    assert variables == {
+        "NOCONTACT_MANIFEST": {"Fn::Sub": f"s3://${{{bucket}}}/manifest.json"},
+        "NOCONTACT_AUDIO_BASE_URL": {"Fn::Sub": f"https://${{{distribution}.DomainName}}"},
+        "NOCONTACT_SKILL_ID": {"Ref": "SkillId"},
+        "NOCONTACT_PERSISTENCE": {"Fn::Sub": f"dynamodb:${{{table}}}"},
+    }
+
+
+def test_the_skill_reads_every_variable_the_template_sets(resources: dict[str, Any]) -> None:
+    from skill.config import SkillConfig
+
+    names = of_type(resources, "AWS::Serverless::Function")["Properties"]["Environment"][
+        "Variables"
+    ]
+
+    config = SkillConfig.from_env({name: f"set-{name}" for name in names})
+
+    assert (config.manifest, config.audio_base_url, config.skill_id, config.persistence) == (
+        "set-NOCONTACT_MANIFEST",
+        "set-NOCONTACT_AUDIO_BASE_URL",
+        "set-NOCONTACT_SKILL_ID",
+        "set-NOCONTACT_PERSISTENCE",
+    )
+    assert config.allow_http_audio is False
+
+
+def test_the_function_may_read_only_the_manifest_and_use_only_its_table(
+    resources: dict[str, Any],
+) -> None:
+    policies = of_type(resources, "AWS::Serverless::Function")["Properties"]["Policies"]
+    statements = [s for policy in policies for s in policy["Statement"]]
+    bucket = name_of(resources, "AWS::S3::Bucket")
+    table = name_of(resources, "AWS::DynamoDB::Table")
+    granted = {
+        (action, str(s["Resource"]))
+        for s in statements
+        for action in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+
+    assert {s["Effect"] for s in statements} == {"Allow"}
+    assert granted == {
+        ("s3:GetObject", str({"Fn::Sub": f"${{{bucket}.Arn}}/manifest.json"})),
+        ("dynamodb:GetItem", str({"Fn::GetAtt": [table, "Arn"]})),
+        ("dynamodb:PutItem", str({"Fn::GetAtt": [table, "Arn"]})),
+        ("dynamodb:DeleteItem", str({"Fn::GetAtt": [table, "Arn"]})),
+    }
+
+
+def test_the_table_is_on_demand(resources: dict[str, Any]) -> None:
+    table = of_type(resources, "AWS::DynamoDB::Table")["Properties"]
+
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_the_table_as_declared_keeps_a_listeners_place(
+    resources: dict[str, Any], moto_endpoint: str, aws_environment: None
+) -> None:
+    import boto3
+    from ask_sdk_model import Context, RequestEnvelope
+    from ask_sdk_model.interfaces.system import SystemState
+    from ask_sdk_model.user import User
+
+    from skill.persistence import persistence_adapter
+
+    declared = of_type(resources, "AWS::DynamoDB::Table")["Properties"]
+    table_name = f"listening-{uuid.uuid4().hex[:12]}"
+    dynamodb = boto3.resource("dynamodb", endpoint_url=moto_endpoint)
+    dynamodb.create_table(
+        TableName=table_name,
+        KeySchema=declared["KeySchema"],
+        AttributeDefinitions=declared["AttributeDefinitions"],
+        BillingMode=declared["BillingMode"],
+    )
+    adapter = persistence_adapter(f"dynamodb:{table_name}", dynamodb)
+    envelope = RequestEnvelope(
+        context=Context(system=SystemState(user=User(user_id="amzn1.ask.account.LISTENER")))
+    )
+    place = {
+        "section": "holidays",
+        "token": "holidays:1:0123456789abcdef",
+        "offset_ms": 61000,
+        "enqueued": "",
+        "saved_at": "2026-01-01T00:00:00Z",
+    }
+
+    adapter.save_attributes(envelope, place)
+
+    assert adapter.get_attributes(envelope) == place
+
+
+def test_the_stack_takes_a_skill_id_and_reports_what_deploy_needs(
+    template: dict[str, Any],
+) -> None:
+    assert "SkillId" in template["Parameters"]
+    assert {"AudioBaseUrl", "FunctionArn", "BucketName", "TableName"} <= set(template["Outputs"])
