@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audio.voices import BACKENDS, DEFAULT_VOICE
+from audio.voices.polly_voice import DEFAULT_VOICE_ID as POLLY_DEFAULT_VOICE
 
 if TYPE_CHECKING:
     from audio.build import BuildReport, SectionOutcome
@@ -44,6 +45,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--voice", choices=tuple(BACKENDS), default=DEFAULT_VOICE,
         help=f"Text-to-speech voice (default: {DEFAULT_VOICE}, offline).",
+    )
+    parser.add_argument(
+        "--polly-voice", metavar="NAME",
+        help=f"Amazon Polly's neural voice for --voice polly (default: {POLLY_DEFAULT_VOICE}; "
+        "e.g. Joanna, Amy, Olivia).",
     )
     parser.add_argument(
         "--jobs", type=_positive, default=DEFAULT_JOBS, metavar="N",
@@ -85,6 +91,15 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _voice_options(args: argparse.Namespace) -> dict[str, str]:
+    """Backend options from the command line; --polly-voice belongs to Polly alone."""
+    if args.polly_voice is None:
+        return {}
+    if args.voice != "polly":
+        raise SystemExit("nocontact build: --polly-voice applies only to --voice polly")
+    return {"voice_id": args.polly_voice}
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -106,7 +121,7 @@ def build(args: argparse.Namespace) -> int:
     try:
         guide = load_guide(args.content) if args.content else default_guide()
         store = parse_store(args.store, args.endpoint_url)
-        voice = make_voice(args.voice)
+        voice = make_voice(args.voice, **_voice_options(args))
     except (AudioError, ContentError) as error:
         raise SystemExit(f"nocontact build: {error}") from None
     cache = ClipCache(args.cache_dir or default_cache_dir(os.environ))

@@ -23,6 +23,7 @@ RETRY_CODES = frozenset(
     {"ThrottlingException", "TooManyRequestsException", "ServiceFailureException",
      "ServiceUnavailable", "RequestTimeout"}
 )
+DEFAULT_VOICE_ID = "Matthew"
 _NO_REGION = "Amazon Polly needs a region; set AWS_REGION or AWS_PROFILE"
 _BREAKS = (re.compile(r"(?<=[.!?])\s+"), re.compile(r"(?<=[,;:])\s+"), re.compile(r"\s+"))
 
@@ -74,7 +75,7 @@ def _pack(pieces: list[str], limit: int) -> Iterator[str]:
 class PollyVoice:
     """Polly speech with a neural voice (Matthew by default: US English, male)."""
 
-    voice_id: str = "Matthew"
+    voice_id: str = DEFAULT_VOICE_ID
     engine: str = "neural"
     client: Any = field(default=None, compare=False, repr=False)
     max_characters: int = MAX_CHARACTERS

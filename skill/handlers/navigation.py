@@ -3,7 +3,7 @@ repeat, start over, pause and resume, and continuing where the session left off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
@@ -65,23 +65,25 @@ def answer_no(resources: Resources, heard: Heard) -> Reply:
 def next_section(resources: Resources, heard: Heard) -> Reply:
     """The section after the current one; the first when none has played yet."""
     guidebook = resources.guidebook
-    if heard.state.section is None:
-        return section_reply(resources, heard.state, guidebook.ids[0])
-    following = guidebook.next_id(heard.state.section)
-    if following is None:
-        return topic_prompt(resources, heard.state, guidebook.words.end_of_guide)
-    return section_reply(resources, heard.state, following)
+    return _step(resources, heard, guidebook.next_id, guidebook.words.end_of_guide)
 
 
 def previous_section(resources: Resources, heard: Heard) -> Reply:
     """The section before the current one; at the start, say so and ask what to hear."""
     guidebook = resources.guidebook
+    return _step(resources, heard, guidebook.previous_id, guidebook.words.start_of_guide)
+
+
+def _step(
+    resources: Resources, heard: Heard, neighbour: Callable[[str], str | None], at_edge: str
+) -> Reply:
+    """The neighbouring section; past either end of the guide, say so and offer topics."""
     if heard.state.section is None:
-        return section_reply(resources, heard.state, guidebook.ids[0])
-    before = guidebook.previous_id(heard.state.section)
-    if before is None:
-        return topic_prompt(resources, heard.state, guidebook.words.start_of_guide)
-    return section_reply(resources, heard.state, before)
+        return section_reply(resources, heard.state, resources.guidebook.ids[0])
+    target = neighbour(heard.state.section)
+    if target is None:
+        return topic_prompt(resources, heard.state, at_edge)
+    return section_reply(resources, heard.state, target)
 
 
 def say_again(resources: Resources, heard: Heard) -> Reply:

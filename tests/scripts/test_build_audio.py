@@ -11,10 +11,13 @@ import struct
 import subprocess
 import sys
 import termios
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pytest
 
 from content import CONTENT_DIR, default_guide
@@ -176,3 +179,66 @@ def test_every_build_option_has_help_and_the_store_defaults_to_the_local_folder(
     args = build_parser().parse_args(["build"])
     assert (args.store, args.voice, args.jobs) == (DEFAULT_STORE, "piper", 1)
     assert not (args.force or args.dry_run or args.prune or args.json)
+
+
+class FakePolly(BaseHTTPRequestHandler):
+    """Polly's SynthesizeSpeech over HTTP: records each request, answers with a 1 s tone."""
+
+    requests: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server spelling)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).requests.append({"path": self.path, **body})
+        rate = int(body["SampleRate"])
+        tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(rate) / rate)
+        pcm = (tone * 32767).astype("<i2").tobytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/pcm")
+        self.send_header("x-amzn-RequestCharacters", str(len(body["Text"])))
+        self.send_header("Content-Length", str(len(pcm)))
+        self.end_headers()
+        self.wfile.write(pcm)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def polly_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fake Polly on loopback that boto3 reaches through AWS's own endpoint variable."""
+    FakePolly.requests = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePolly)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_port}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", endpoint)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    yield endpoint
+    server.shutdown()
+    thread.join()
+
+
+def test_a_polly_build_speaks_with_the_chosen_voice_and_publishes_alexa_clips(
+    run: Callable[..., tuple[int, str, str]], polly_endpoint: str, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    code, out, _ = run("--store", str(store), "--voice", "polly", "--polly-voice", "Joanna",
+                       "--json")
+    assert code == 0
+    assert json.loads(out)["synthesized"] == 3
+    assert FakePolly.requests
+    assert {(r["path"], r["VoiceId"], r["Engine"], r["OutputFormat"]) for r in FakePolly.requests} \
+        == {("/v1/speech", "Joanna", "neural", "pcm")}
+    spoken = " ".join(r["Text"] for r in FakePolly.requests)
+    assert "Take one small step today." in spoken and "You can begin again tomorrow." in spoken
+    manifest = json.loads((store / "manifest.json").read_text())
+    assert manifest["voice"] == "polly:Joanna:neural"
+    assert main(["check", "--store", str(store)]) == 0
+
+
+def test_polly_voice_is_refused_for_other_voices(run: Callable[..., tuple[int, str, str]]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        run("--voice", "piper", "--polly-voice", "Joanna", "--dry-run")
+    assert str(raised.value.code) == "nocontact build: --polly-voice applies only to --voice polly"
