@@ -97,6 +97,13 @@ def test_asking_about_guilt_shows_its_title_and_a_playable_clip(page: Page) -> N
     assert duration > 0
 
 
+def test_the_card_shows_each_paragraph_and_list_item_on_its_own_line(page: Page) -> None:
+    guilt = default_guide().section("guilt-trips")
+    say(page, "help with guilt")
+    shown = last_answer(page).locator(".card p").inner_text()
+    assert shown.splitlines() == [block.text for block in guilt.blocks if block.kind != "heading"]
+
+
 def test_a_follow_up_and_a_reflection_question_continue_the_conversation(page: Page) -> None:
     regret = default_guide().section("regret")
     say(page, "help with guilt")

@@ -150,7 +150,7 @@
       const caption = element("figcaption", "", segment.label);
       const audio = element("audio");
       audio.controls = true;
-      audio.preload = "none";
+      audio.preload = "metadata";
       audio.src = segment.url;
       audio.setAttribute("aria-label", `Clip: ${segment.label}`);
       figure.append(caption, audio);
