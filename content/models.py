@@ -171,6 +171,7 @@ class SkillText(Frozen):
     unsupported: str = NonEmpty
     nothing_stored: str = NonEmpty
     forgotten: str = NonEmpty
+    screen_hint: str = NonEmpty
     privacy_policy_url: str = Field(pattern=r"^https://")
     listing: Listing
     crisis: Crisis

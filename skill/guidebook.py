@@ -27,6 +27,7 @@ WORD_FIELDS = (
     "name", "welcome", "disclaimer", "help", "reprompt", "goodbye", "fallback", "error",
     "reflection_intro", "reflection_outro", "more_prompt", "declined", "no_match",
     "start_of_guide", "end_of_guide", "paused", "unsupported", "nothing_stored", "forgotten",
+    "screen_hint",
 )
 
 
@@ -140,6 +141,7 @@ class Words:
     unsupported: str
     nothing_stored: str
     forgotten: str
+    screen_hint: str
 
 
 @dataclass(frozen=True)

@@ -223,10 +223,28 @@ def _normal(sample: str) -> str:
     return " ".join(re.sub(r"[^\w'{} ]+", " ", sample.lower()).split())
 
 
+# The screens skill.display's document is laid out for: small round hubs, Echo Shows, TVs.
+SUPPORTED_VIEWPORTS = [
+    {"mode": "HUB", "shape": "ROUND", "minWidth": 100, "maxWidth": 599,
+     "minHeight": 100, "maxHeight": 599},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 1279,
+     "minHeight": 600, "maxHeight": 959},
+    {"mode": "HUB", "shape": "RECTANGLE", "minWidth": 1280, "maxWidth": 1920,
+     "minHeight": 600, "maxHeight": 1279},
+    {"mode": "TV", "shape": "RECTANGLE", "minWidth": 960, "maxWidth": 960,
+     "minHeight": 540, "maxHeight": 540},
+]
+
+
 def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
     """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer."""
     skill = guide.skill
-    custom: dict[str, Any] = {"interfaces": [{"type": "AUDIO_PLAYER"}]}
+    custom: dict[str, Any] = {
+        "interfaces": [
+            {"type": "AUDIO_PLAYER"},
+            {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": SUPPORTED_VIEWPORTS},
+        ]
+    }
     if endpoint:
         custom["endpoint"] = (
             {"uri": endpoint, "sslCertificateType": "Trusted"}

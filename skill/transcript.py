@@ -183,6 +183,10 @@ def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
         start = f" from {offset // 60000}:{offset // 1000 % 60:02d}" if offset else ""
         behavior = directive.get("playBehavior", "REPLACE_ALL")
         return f"AudioPlayer.Play {behavior}: {title}{start} <{clip.url}>"
+    if kind == "Alexa.Presentation.APL.RenderDocument":
+        screen = (directive.get("datasources") or {}).get("screen") or {}
+        title = html.unescape(screen.get("title", ""))
+        return f"{kind} (screen): {title}" if title else kind
     if kind == "AudioPlayer.ClearQueue":
         return f"AudioPlayer.ClearQueue {directive.get('clearBehavior', '')}".rstrip()
     return kind

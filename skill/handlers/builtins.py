@@ -54,7 +54,7 @@ def launch(resources: Resources, heard: Heard) -> Reply:
     return Reply(
         speech=Speech().say(words.welcome, words.disclaimer, words.reprompt),
         reprompt=Speech().say(words.reprompt),
-        card=Card(words.name, f"{words.welcome}\n{words.disclaimer}"),
+        card=Card(words.name, f"{words.welcome}\n{words.disclaimer}", words.screen_hint),
         state=Conversation(),
     )
 

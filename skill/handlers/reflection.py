@@ -43,7 +43,7 @@ def reflection_reply(
     return Reply(
         speech=spoken,
         reprompt=Speech().say(question),
-        card=Card(title, prompt),
+        card=Card(title, prompt, words.screen_hint),
         state=state.but(
             section=section_id,
             batch=state.batch if section_id == state.section else 0,

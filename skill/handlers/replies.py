@@ -15,6 +15,7 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Intent, IntentRequest, Response, Slot
 from ask_sdk_model.ui import SimpleCard
 
+from skill.display import screen_directive, supports_screen
 from skill.guidebook import Guidebook
 from skill.handlers import Resources
 from skill.intents import TOPIC_SLOT
@@ -26,10 +27,12 @@ ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
 @dataclass(frozen=True)
 class Card:
-    """A simple card for the Alexa app or a screen: a title and plain text."""
+    """A simple card for the Alexa app or a screen: a title, plain text, and on a screen a
+    hint of what to say next."""
 
     title: str
     text: str
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,17 @@ def resolve_topic(slot: Slot | None, guidebook: Guidebook) -> str | None:
 
 
 def send(handler_input: HandlerInput, reply: Reply) -> Response:
-    """Turn a reply into the SDK's response and store the conversation state."""
-    if reply.state is not None and handler_input.request_envelope.session is not None:
+    """Turn a reply into the SDK's response and store the conversation state.
+
+    On a device with a screen, the card is also shown as an APL document.
+    """
+    envelope = handler_input.request_envelope
+    if reply.state is not None and envelope.session is not None:
         handler_input.attributes_manager.session_attributes[ATTRIBUTE] = reply.state.to_attributes()
+    if reply.card is not None and supports_screen(envelope):
+        handler_input.response_builder.add_directive(
+            screen_directive(reply.card.title, reply.card.text, reply.card.hint)
+        )
     return build_response(reply, handler_input.response_builder)
 
 

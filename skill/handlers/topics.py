@@ -29,7 +29,7 @@ def section_reply(
     return Reply(
         speech=batches[batch].pause(PAUSE_BEFORE_QUESTION).say(question),
         reprompt=Speech().say(question),
-        card=Card(section.title, section.card_text),
+        card=Card(section.title, section.card_text, resources.guidebook.words.screen_hint),
         state=state.but(
             section=section_id, batch=batch, offer=offer, follow_up=0, last=Turn.SECTION
         ),

@@ -194,6 +194,14 @@ class Said:
         return re.findall(r'<audio src="([^"]+)"/>', self.ssml)
 
     @property
+    def screens(self) -> list[dict[str, Any]]:
+        """The APL documents the response asks a screen to show."""
+        return [
+            d for d in self.body.get("directives", ())
+            if d["type"] == "Alexa.Presentation.APL.RenderDocument"
+        ]
+
+    @property
     def state(self) -> dict[str, Any]:
         return self.response.get("sessionAttributes", {}).get("conversation", {})
 
@@ -208,6 +216,8 @@ def check_response(
     said = Said(response)
     if request["request"]["type"] not in CONVERSATIONAL:
         assert not {"outputSpeech", "reprompt", "card"} & said.body.keys()
+        # Alexa refuses anything but AudioPlayer directives in answer to playback events.
+        assert all(d["type"].startswith("AudioPlayer.") for d in said.body.get("directives", ()))
         return said
     if said.ssml:
         _check_ssml(said.ssml, MAX_AUDIO_SECONDS, seconds)

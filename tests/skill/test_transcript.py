@@ -164,6 +164,14 @@ def test_a_turn_shows_reprompt_card_and_directives(clips: ClipIndex) -> None:
     assert turn.ends_session is True
 
 
+def test_a_screen_document_is_named_by_the_title_it_shows(clips: ClipIndex) -> None:
+    directive = {"type": "Alexa.Presentation.APL.RenderDocument", "token": "t", "document": {},
+                 "datasources": {"screen": {"title": "Guilt &amp; Boundaries", "text": ""}}}
+    response = {"version": "1.0", "response": {"directives": [directive]}}
+    turn = to_turn({"request": {"type": "LaunchRequest"}}, response, clips)
+    assert turn.directives == ("Alexa.Presentation.APL.RenderDocument (screen): Guilt & Boundaries",)
+
+
 def test_an_empty_response_makes_an_empty_turn(clips: ClipIndex) -> None:
     request = {"request": {"type": "AudioPlayer.PlaybackStarted"}}
     turn = to_turn(request, {"version": "1.0", "response": {}}, clips)
