@@ -14,10 +14,9 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
 from skill import SkillError
@@ -39,8 +38,7 @@ class CatalogError(SkillError):
     """The manifest or audio base URL cannot be used; the message says what to fix."""
 
 
-@dataclass(frozen=True)
-class Clip:
+class Clip(NamedTuple):
     """One published part of a section and where Alexa fetches it."""
 
     section_id: str
@@ -51,8 +49,7 @@ class Clip:
     seconds: float
 
 
-@dataclass(frozen=True)
-class ManifestPart:
+class ManifestPart(NamedTuple):
     """A part as manifest.json lists it."""
 
     key: str

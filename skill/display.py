@@ -7,8 +7,9 @@ packages), scales from a small round hub to a TV, and scrolls long sections.
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING, Any
+
+from skill.speech import escape
 
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from skill import SkillError
 from skill.intents import section_intent
@@ -41,8 +41,7 @@ def normalize_phrase(phrase: str) -> str:
     return " ".join(words.split())
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """A question asked after a section: yes plays `section`, or gives a reflection."""
 
     question: str
@@ -50,8 +49,7 @@ class FollowUp:
     reflection: bool
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     """One section as the skill uses it: names, spoken text, follow-ups and reflections."""
 
     id: str
@@ -74,8 +72,7 @@ class Section:
         return "\n".join(self.lines)
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """A crisis line or emergency number: written for cards, `say` for speech."""
 
     name: str
@@ -84,8 +81,7 @@ class Contact:
     how: str
 
 
-@dataclass(frozen=True)
-class LocaleLines:
+class LocaleLines(NamedTuple):
     """The emergency number and crisis lines of one locale."""
 
     emergency: Contact
@@ -118,8 +114,7 @@ class Crisis:
         return any(signal in heard for signal in self._signals)
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """Everything the skill says that is not a section: welcome, help, prompts, goodbye."""
 
     name: str

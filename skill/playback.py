@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from skill.catalog import Clip
@@ -33,8 +33,7 @@ class PlaybackError(ValueError):
     """A play order that cannot be played: duplicate or oversized tokens."""
 
 
-@dataclass(frozen=True)
-class TokenParts:
+class TokenParts(NamedTuple):
     """What a token says: the section, the part (from 1) and the clip's short hash."""
 
     section_id: str
@@ -60,8 +59,7 @@ def parse_token(token: str | None) -> TokenParts | None:
     return TokenParts(match["section"], int(match["part"]), match["digest"])
 
 
-@dataclass(frozen=True)
-class Track:
+class Track(NamedTuple):
     """One clip in the play order: part `part` of a section, where to stream it from."""
 
     section_id: str
@@ -77,8 +75,7 @@ class Track:
         return make_token(self.section_id, self.part, self.sha256)
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     """Where to start playing: a track and an offset into it."""
 
     track: Track

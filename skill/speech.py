@@ -54,7 +54,7 @@ def collapse_whitespace(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Escape the characters SSML reserves."""
+    """Escape the characters SSML (and APL's text markup) reserves."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

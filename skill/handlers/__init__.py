@@ -7,7 +7,7 @@ lists the families in the order Alexa requests are tried.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
@@ -16,8 +16,7 @@ from skill.config import SkillConfig
 from skill.guidebook import Guidebook
 
 
-@dataclass(frozen=True)
-class Resources:
+class Resources(NamedTuple):
     """What every handler may read: the guide, its audio, the configuration."""
 
     guidebook: Guidebook

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -44,8 +44,7 @@ def always(listener: Listener) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """Who answers a request: `applies` says whether guided listening takes it at all."""
 
     act: Action

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -25,8 +26,7 @@ from skill.state import ATTRIBUTE, Conversation
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A simple card for the Alexa app or a screen: a title, plain text, and on a screen a
     hint of what to say next."""
 
