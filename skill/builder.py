@@ -13,6 +13,7 @@ from skill.config import SkillConfig
 from skill.guidebook import load_guidebook
 from skill.handlers import Family, Resources, builtins, navigation, reflection, safety, topics
 from skill.handlers import listening
+from skill.handlers.bookmark import BookmarkInterceptor
 
 # Families in the order requests are tried: the first handler whose can_handle is true wins.
 # Safety comes first, always: a person in danger is answered before anything else.
@@ -52,6 +53,7 @@ def build_skill(
             builder.add_request_handler(handler)
     for exception_handler in builtins.exception_handlers(resources):
         builder.add_exception_handler(exception_handler)
+    builder.add_global_response_interceptor(BookmarkInterceptor(resources))
     return builder.create()
 
 

@@ -24,6 +24,8 @@ from skill.speech import Speech
 from skill.state import ATTRIBUTE, Conversation
 
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
+# Request attribute through which `send` hands a reply's resume_at to the bookmark interceptor.
+RESUME_AT = "resume_at"
 
 
 class Card(NamedTuple):
@@ -45,6 +47,8 @@ class Reply:
     # None leaves the session's conversation state as it was.
     state: Conversation | None = None
     end_session: bool = False
+    # The section someone who stops listening now would continue with next time.
+    resume_at: str | None = None
 
     def __post_init__(self) -> None:
         if self.speech is not None and not self.end_session and self.reprompt is None:
@@ -146,6 +150,8 @@ def send(handler_input: HandlerInput, reply: Reply) -> Response:
     envelope = handler_input.request_envelope
     if reply.state is not None and envelope.session is not None:
         handler_input.attributes_manager.session_attributes[ATTRIBUTE] = reply.state.to_attributes()
+    if reply.resume_at is not None:
+        handler_input.attributes_manager.request_attributes[RESUME_AT] = reply.resume_at
     if reply.card is not None and supports_screen(envelope):
         handler_input.response_builder.add_directive(
             screen_directive(reply.card.title, reply.card.text, reply.card.hint)

@@ -24,8 +24,10 @@ def section_reply(
     batch = min(batch, len(batches) - 1)
     if batch + 1 < len(batches):
         question, offer = resources.guidebook.words.more_prompt, Offer.MORE
+        resume_at: str | None = section_id
     else:
         question, offer = section.follow_ups[0].question, Offer.FOLLOW_UP
+        resume_at = resources.guidebook.next_id(section_id)
     return Reply(
         speech=batches[batch].pause(PAUSE_BEFORE_QUESTION).say(question),
         reprompt=Speech().say(question),
@@ -33,6 +35,7 @@ def section_reply(
         state=state.but(
             section=section_id, batch=batch, offer=offer, follow_up=0, last=Turn.SECTION
         ),
+        resume_at=resume_at,
     )
 
 

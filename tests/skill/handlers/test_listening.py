@@ -372,6 +372,40 @@ def test_continue_without_audio_player_speaks_the_saved_section(echo: Echo) -> N
     assert said.audio and all("/clips/holidays/" in url for url in said.audio)
 
 
+def test_without_audio_player_next_week_continues_with_the_section_after_the_one_heard(
+    skill: Handler, audio_config: SkillConfig, database: Path
+) -> None:
+    phone = Echo(skill, Device(audio_player=False))
+    phone.say(intents.TOPIC, topic=topic_slot("holidays", "holidays"))
+    restarted = handler_for(build_skill(audio_config, persistence_adapter(f"sqlite:{database}")))
+    said = Echo(restarted, Device(audio_player=False)).say(intents.CONTINUE_LISTENING)
+    assert said.audio and all("/clips/healing/" in url for url in said.audio)
+
+
+def test_without_audio_player_stopping_inside_a_long_section_continues_with_its_start(
+    skill: Handler,
+) -> None:
+    phone = Echo(skill, Device(audio_player=False))
+    first_half = phone.say(intents.TOPIC, topic=topic_slot("regret", "regret"))
+    assert first_half.state["offer"] == "more"
+    said = Echo(skill, Device(audio_player=False)).say(intents.CONTINUE_LISTENING)
+    assert said.audio == first_half.audio
+
+
+def test_a_spoken_section_on_a_speaker_keeps_its_guided_listening_place(echo: Echo) -> None:
+    echo.report("AudioPlayer.PlaybackStopped", token("holidays"), 30_000)
+    echo.say(intents.TOPIC, topic=topic_slot("guilt", "guilt-trips"))
+    resumed = played(Echo(echo.handler).say(intents.CONTINUE_LISTENING))
+    assert (resumed["token"], resumed["offsetInMilliseconds"]) == (token("holidays"), 30_000)
+
+
+def test_without_storage_a_spoken_section_keeps_nothing_and_plays(audio_skill: Handler) -> None:
+    phone = Echo(audio_skill, Device(audio_player=False))
+    assert phone.say(intents.TOPIC, topic=topic_slot("holidays", "holidays")).audio
+    said = Echo(audio_skill, Device(audio_player=False)).say(intents.CONTINUE_LISTENING)
+    assert said.audio and all(f"/clips/{FIRST}/" in url for url in said.audio)
+
+
 def test_in_a_conversation_next_belongs_to_the_conversation(echo: Echo) -> None:
     echo.holds(token("holidays"), 3_000, "STOPPED")
     said = echo.say(intents.NEXT, in_conversation=True)
