@@ -13,7 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Generate the interaction model, skill.json and the skill's compiled guide.",
         description=(
             "Write the ASK CLI layout (skill.json, interactionModels/custom/<locale>.json for "
-            "en-US, en-GB, en-CA, en-AU and en-IN) and skill/guidebook.json, all from content/."
+            "en-US, en-GB, en-CA, en-AU and en-IN, the store icons) and skill/guidebook.json, "
+            "all from content/."
         ),
     )
     parser.add_argument(
@@ -38,6 +39,7 @@ def export_model(args: argparse.Namespace) -> int:
     """Generate every file; a content problem stops the command before anything is written."""
     from content import ContentError, default_guide
     from skill.guidebook import GUIDEBOOK_PATH, write_guidebook
+    from skill.icons import write_icons
     from skill.interaction_model import package_files, write_package
 
     try:
@@ -45,7 +47,7 @@ def export_model(args: argparse.Namespace) -> int:
         package_files(guide, args.endpoint)
     except (ContentError, ValueError) as error:
         raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
-    for path in write_package(guide, args.out, args.endpoint):
+    for path in (*write_package(guide, args.out, args.endpoint), *write_icons(args.out)):
         print(f"wrote {path}")
     print(f"wrote {write_guidebook(guide, args.guidebook or GUIDEBOOK_PATH)}")
     return 0

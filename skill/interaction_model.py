@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from skill import intents
+from skill.icons import icon_uris
 
 if TYPE_CHECKING:
     from content import Guide
@@ -300,6 +301,7 @@ def _listing(guide: Guide, locale: str) -> dict[str, Any]:
             f"Alexa, ask {invocation} to give me a reflection question",
         ],
         "keywords": list(skill.listing.keywords),
+        **icon_uris(),
     }
 
 

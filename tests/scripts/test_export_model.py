@@ -22,7 +22,12 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(
         assert model["interactionModel"]["languageModel"]["invocationName"]
     assert "manifest" in json.loads((out / "skill.json").read_text())
     assert guidebook.read_text(encoding="utf-8") == render_guidebook(default_guide())
-    assert capsys.readouterr().out.count("wrote ") == len(LOCALES) + 2
+    assert capsys.readouterr().out.count("wrote ") == len(LOCALES) + 4
+    listing = json.loads((out / "skill.json").read_text())["manifest"]["publishingInformation"]
+    for locale in LOCALES:
+        for uri in (listing["locales"][locale]["smallIconUri"],
+                    listing["locales"][locale]["largeIconUri"]):
+            assert (out / uri.removeprefix("file://")).is_file()
 
 
 def test_model_can_name_the_endpoint(tmp_path: Path) -> None:
