@@ -10,7 +10,8 @@ import warnings
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-# pydub warns at import when no ffmpeg is on PATH (audio.ffmpeg hands it imageio-ffmpeg's
-# binary), and about the audioop module it needs (audioop-lts replaces it on Python 3.13).
+# pydub warns at import when no ffmpeg is on PATH (it never needs one here: audio.ffmpeg runs
+# every decode and encode itself), and about the audioop module it needs (audioop-lts replaces
+# it on Python 3.13).
 warnings.filterwarnings("ignore", message="Couldn't find ffmpeg or avconv", category=RuntimeWarning)
 warnings.filterwarnings("ignore", message="'audioop' is deprecated", category=DeprecationWarning)

@@ -1,38 +1,36 @@
 """The build pipeline in one place: plan → narrate or reuse → upload → publish the manifest.
 
 `build_store` raises (AudioError) only before the new manifest is published, so an exception
-always means the store still serves the previous manifest and every clip it references; running
-the build again finishes the job, reusing whatever was already rendered or uploaded.
+always means the store still serves the previous manifest and every clip it references: a key
+names its clip's bytes, so a build only adds objects and never replaces one a manifest lists.
+Running the build again finishes the job, reusing whatever was already rendered or uploaded.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from enum import Enum
-from functools import cached_property
 
 from pydantic import ValidationError
 
 from audio.cache import ClipCache
 from audio.errors import AudioError, StoreError
+from audio.inventory import UNREADABLE_PREVIOUS, StoreState, doomed_clips, read_state
 from audio.manifest import (
-    CLIPS_PREFIX,
     MANIFEST_KEY,
     Action,
     Manifest,
-    ManifestError,
     Part,
     SectionEntry,
     SectionPlan,
     Target,
     clip_key,
-    parse_manifest,
+    manifest_changed,
     plan_build,
-    unreferenced,
 )
 from audio.narration import RenderedPart, narrate_section, section_fingerprint
 from audio.settings import RenderSettings
@@ -43,7 +41,7 @@ from content import Guide, Section
 logger = logging.getLogger(__name__)
 
 CLIP_CONTENT_TYPE = "audio/mpeg"
-# Keys are content-addressed: a clip under a key never changes, so caches may keep it forever.
+# A key names its clip's bytes: the object under it never changes, so caches may keep it forever.
 CLIP_CACHE_CONTROL = "public, max-age=31536000, immutable"
 MANIFEST_CONTENT_TYPE = "application/json"
 MANIFEST_CACHE_CONTROL = "no-cache"
@@ -59,10 +57,10 @@ class Source(Enum):
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How to build: sections in parallel, everything again, old clips deleted afterwards."""
+    """How to build: sections in parallel, every section narrated again, unused clips deleted."""
 
     jobs: int = 1
-    force: bool = False
+    force: bool = False  # narrate anew, ignoring the cache; new clips get new keys
     prune: bool = False
 
 
@@ -73,7 +71,11 @@ class SectionOutcome:
     entry: SectionEntry
     source: Source
     uploaded: int
-    skipped: int
+
+    @property
+    def skipped(self) -> int:
+        """Clips already in the store."""
+        return len(self.entry.parts) - self.uploaded
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,6 @@ class BuildReport:
     synthesized: int  # sections narrated by the voice
     cached: int  # sections taken from the local cache
     uploaded: int
-    skipped: int  # clips already in the store
     pruned: int
     published: bool
     duration: float  # seconds of audio in the manifest
@@ -95,30 +96,10 @@ class BuildReport:
     actions: tuple[str, ...] = ()  # a dry run's "Would …" lines
     prune_error: str | None = None  # the manifest is published even when pruning fails
 
-
-@dataclass(frozen=True)
-class StoreState:
-    """What a store holds before a build: its manifest and the size of every clip."""
-
-    previous: Manifest | None
-    stored: Mapping[str, int]
-
-    @cached_property
-    def published(self) -> dict[str, str]:
-        """Key → sha256 of every part in the previous manifest."""
-        return {part.key: part.sha256 for part in self.previous.parts} if self.previous else {}
-
-    def needs_upload(self, part: Part, force: bool) -> bool:
-        """False when the key is stored at this size and no other hash is on record for it."""
-        if force or self.stored.get(part.key) != part.bytes:
-            return True
-        return self.published.get(part.key, part.sha256) != part.sha256
-
-
-def read_state(store: Store) -> StoreState:
-    """The store's manifest and clip sizes: one read and one listing, however many clips."""
-    previous = read_manifest(store)
-    return StoreState(previous, {item.key: item.size for item in store.list(CLIPS_PREFIX)})
+    @property
+    def skipped(self) -> int:
+        """Clips already in the store."""
+        return self.clips - self.uploaded
 
 
 def plan_sections(
@@ -137,7 +118,7 @@ def section_entry(target: Target, rendered: Sequence[RenderedPart]) -> SectionEn
     try:
         parts = tuple(
             Part(
-                key=clip_key(target.id, target.fingerprint, part.number),
+                key=clip_key(target.id, part.sha256, part.number),
                 sha256=part.sha256,
                 bytes=len(part.mp3),
                 duration=round(part.duration, 3),
@@ -188,7 +169,7 @@ def build_store(
         sections=tuple(outcome.entry for outcome in outcomes),
     )
     published = publish_manifest(store, manifest, state.previous)
-    pruned, prune_error = _prune(store, manifest, state.stored) if options.prune else ((), None)
+    pruned, prune_error = _prune(store, manifest, state) if options.prune else ((), None)
     return BuildReport(
         store=store.uri(),
         sections=len(manifest.sections),
@@ -196,7 +177,6 @@ def build_store(
         synthesized=sum(outcome.source is Source.VOICE for outcome in outcomes),
         cached=sum(outcome.source is Source.CACHE for outcome in outcomes),
         uploaded=sum(outcome.uploaded for outcome in outcomes),
-        skipped=sum(outcome.skipped for outcome in outcomes),
         pruned=len(pruned),
         published=published,
         duration=round(sum(section.duration for section in manifest.sections), 2),
@@ -205,22 +185,9 @@ def build_store(
     )
 
 
-def read_manifest(store: Store) -> Manifest | None:
-    """The store's published manifest; None when there is none or it cannot be read as one."""
-    data = store.get(MANIFEST_KEY)
-    if data is None:
-        return None
-    try:
-        return parse_manifest(data)
-    except ManifestError as error:
-        where = store.uri(MANIFEST_KEY)
-        logger.warning("%s is not a valid manifest; the build replaces it: %s", where, error)
-        return None
-
-
 def publish_manifest(store: Store, manifest: Manifest, previous: Manifest | None) -> bool:
     """Write manifest.json unless the store already has the same one; True if written."""
-    if previous is not None and previous.to_json() == manifest.to_json():
+    if not manifest_changed(previous, manifest):
         return False
     store.put(
         MANIFEST_KEY,
@@ -260,19 +227,18 @@ def _run_sections(
 def _build_section(plan: SectionPlan, section: Section, context: _Context) -> SectionOutcome:
     """Get the section's clips (cache or voice) and upload the ones the store lacks."""
     if plan.action is Action.KEEP and plan.previous is not None:
-        parts = len(plan.previous.parts)
-        return SectionOutcome(plan.previous, Source.STORE, uploaded=0, skipped=parts)
+        return SectionOutcome(plan.previous, Source.STORE, uploaded=0)
     rendered, source = _rendered_parts(plan, section, context)
     entry = section_entry(plan.target, rendered)
     uploaded = 0
     for part, clip in zip(entry.parts, rendered, strict=True):
-        if not context.state.needs_upload(part, context.force):
+        if not context.state.needs_upload(part):
             continue
         context.store.put(
             part.key, clip.mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL
         )
         uploaded += 1
-    return SectionOutcome(entry, source, uploaded=uploaded, skipped=len(entry.parts) - uploaded)
+    return SectionOutcome(entry, source, uploaded=uploaded)
 
 
 def _rendered_parts(
@@ -289,12 +255,19 @@ def _rendered_parts(
 
 
 def _prune(
-    store: Store, manifest: Manifest, stored: Mapping[str, int]
+    store: Store, manifest: Manifest, state: StoreState
 ) -> tuple[tuple[str, ...], str | None]:
-    """Delete clips the published manifest does not reference; an error is reported, not raised."""
-    keys = unreferenced(stored, manifest.keys)
+    """Delete clips no manifest still in use references; a failure is reported, not raised.
+
+    The manifest is already published, so an interruption here only leaves pruning unfinished.
+    """
+    if state.unreadable:
+        return (), f"no clip was deleted: {UNREADABLE_PREVIOUS}"
+    keys = doomed_clips(manifest, state)
     try:
         store.delete(keys)
     except StoreError as error:
         return (), str(error)
+    except KeyboardInterrupt:
+        return (), "pruning was interrupted"
     return keys, None

@@ -8,14 +8,14 @@ an accelerator: an unreadable entry is a miss and a failed write is logged, neve
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from audio.files import write_atomically
 from audio.narration import RenderedPart
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,16 @@ _INDEX = "parts.json"
 
 def default_cache_dir(environ: Mapping[str, str]) -> Path:
     """$NOCONTACT_CACHE, else $XDG_CACHE_HOME/no-contact-companion, else ~/.cache/…"""
+    home = environ.get("HOME") or str(Path.home())  # Path.home() only when HOME is unset
     if environ.get("NOCONTACT_CACHE"):
-        return Path(environ["NOCONTACT_CACHE"]).expanduser()
-    base = environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "no-contact-companion"
+        return _expand_home(environ["NOCONTACT_CACHE"], home)
+    base = environ.get("XDG_CACHE_HOME") or f"{home}/.cache"
+    return _expand_home(base, home) / "no-contact-companion"
+
+
+def _expand_home(path: str, home: str) -> Path:
+    """A leading "~" means `home`, as a shell would read it."""
+    return Path(home, path[2:]) if path == "~" or path.startswith("~/") else Path(path)
 
 
 class ClipCache:
@@ -76,17 +82,12 @@ class ClipCache:
             {"number": part.number, "sha256": part.sha256, "duration": part.duration}
             for part in parts
         ]
-        temporary: str | None = None
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            archive.writestr(_INDEX, json.dumps(index))
+            for part in parts:
+                archive.writestr(f"{part.number}.mp3", part.mp3)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as file:
-                with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_STORED) as archive:
-                    archive.writestr(_INDEX, json.dumps(index))
-                    for part in parts:
-                        archive.writestr(f"{part.number}.mp3", part.mp3)
-            os.replace(temporary, path)
+            write_atomically(path, buffer.getvalue())
         except OSError as error:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             logger.warning("could not cache rendered clips in %s: %s", self.directory, error)

@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from audio.manifest import CLIPS_PREFIX, MANIFEST_KEY, ManifestError, Part, parse_manifest
+from audio.inventory import fetch_manifest, stored_sizes
+from audio.manifest import MANIFEST_KEY, ManifestError, Part
 from audio.render import RenderSettings, clip_problems
 from audio.stores import Store
+
+_JOBS = 2  # clips fetched and decoded at the same time (ffmpeg runs outside the GIL)
 
 
 @dataclass(frozen=True)
@@ -38,18 +41,17 @@ class CheckReport:
         return not self.problems
 
 
-def check_store(store: Store, settings: RenderSettings, jobs: int = 2) -> CheckReport:
-    """Read the manifest, then fetch and verify each clip it lists (on `jobs` threads)."""
-    data = store.get(MANIFEST_KEY)
-    if data is None:
-        missing = Problem(MANIFEST_KEY, "missing; build the audio into this store first")
-        return CheckReport(store.uri(), 0, 0, (missing,))
+def check_store(store: Store, settings: RenderSettings) -> CheckReport:
+    """Read the manifest, then fetch and verify each clip it lists."""
     try:
-        manifest = parse_manifest(data)
+        manifest = fetch_manifest(store)
     except ManifestError as error:
         return CheckReport(store.uri(), 0, 0, (Problem(MANIFEST_KEY, f"not valid: {error}"),))
-    sizes = {item.key: item.size for item in store.list(CLIPS_PREFIX)}
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="check") as pool:
+    if manifest is None:
+        missing = Problem(MANIFEST_KEY, "missing; build the audio into this store first")
+        return CheckReport(store.uri(), 0, 0, (missing,))
+    sizes = stored_sizes(store)
+    with ThreadPoolExecutor(max_workers=_JOBS, thread_name_prefix="check") as pool:
         found = pool.map(lambda part: _check_part(store, part, sizes, settings), manifest.parts)
         problems = tuple(problem for part_problems in found for problem in part_problems)
     return CheckReport(store.uri(), len(manifest.sections), len(manifest.parts), problems)

@@ -98,13 +98,6 @@ def limiter_curve(peaks: np.ndarray, sample_rate: int, ceiling_db: float) -> np.
     return smooth_gain(required, sample_rate)
 
 
-def limit_true_peak(samples: np.ndarray, sample_rate: int, ceiling_db: float) -> np.ndarray:
-    """The samples with their true peak held under the ceiling by smooth gain reduction."""
-    envelope = peak_envelope(samples, db_to_gain(ceiling_db))
-    curve = limiter_curve(runs(envelope, np.maximum), sample_rate, ceiling_db)
-    return samples if curve is None else samples * per_sample(curve, len(samples))
-
-
 def normalize(
     samples: np.ndarray, sample_rate: int, target_lufs: float, ceiling_db: float
 ) -> np.ndarray:

@@ -29,13 +29,6 @@ def ffmpeg_path() -> str:
         ) from None
 
 
-def configure_pydub() -> None:
-    """Point pydub at the same ffmpeg binary, for anyone decoding files through it."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_path()
-
-
 def run_ffmpeg(arguments: Sequence[str], data: bytes) -> bytes:
     """Run ffmpeg with `data` on stdin and return stdout; AudioError carries its complaint."""
     command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", *arguments]
@@ -51,13 +44,13 @@ def run_ffmpeg(arguments: Sequence[str], data: bytes) -> bytes:
     return result.stdout
 
 
-def decode_pcm(data: bytes, sample_rate: int, channels: int = 1) -> bytes:
-    """Decode any audio ffmpeg reads (MP3 here) to signed 16-bit little-endian PCM."""
+def decode_pcm(data: bytes, sample_rate: int) -> bytes:
+    """Decode any audio ffmpeg reads (MP3 here) to mono signed 16-bit little-endian PCM."""
     return run_ffmpeg(
         [
             "-i", "pipe:0",
             "-f", "s16le", "-acodec", "pcm_s16le",
-            "-ar", str(sample_rate), "-ac", str(channels),
+            "-ar", str(sample_rate), "-ac", "1",
             "pipe:1",
         ],
         data,

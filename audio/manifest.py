@@ -2,6 +2,11 @@
 
 Pure: no I/O, no audio libraries, nothing heavier than pydantic, so anything that reads
 manifests (the check, the simulator, the packaging tests) can import it cheaply.
+
+A clip's key names its own bytes (the start of their SHA-256), never the input that made them:
+voices need not be deterministic (Piper is not), so narrating the same text again may give new
+bytes, which get a new key, and an object once written under a key never changes. A section's
+`fingerprint` names its input and is what a build compares to decide what to narrate again.
 """
 
 from __future__ import annotations
@@ -20,14 +25,9 @@ MAX_PART_SECONDS = 240.0  # Alexa's limit for audio in one response (ALEXA.md).
 _HEX64 = r"^[0-9a-f]{64}$"
 
 
-def clip_key(section_id: str, fingerprint: str, number: int) -> str:
-    """Where part `number` of a section rendered with this fingerprint lives in a store."""
-    return f"{CLIPS_PREFIX}{section_id}/{fingerprint[:16]}-{number}.mp3"
-
-
-def clip_key_prefix(section_id: str, fingerprint: str) -> str:
-    """The start shared by every part's key of a section rendered with this fingerprint."""
-    return f"{CLIPS_PREFIX}{section_id}/{fingerprint[:16]}-"
+def clip_key(section_id: str, sha256: str, number: int) -> str:
+    """Where part `number` of a section lives in a store, named by the part's own SHA-256."""
+    return f"{CLIPS_PREFIX}{section_id}/{sha256[:16]}-{number}.mp3"
 
 
 class _Frozen(BaseModel):
@@ -52,9 +52,9 @@ class SectionEntry(_Frozen):
     parts: tuple[Part, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _keys_match_fingerprint(self) -> SectionEntry:
+    def _keys_match_contents(self) -> SectionEntry:
         expected = tuple(
-            clip_key(self.id, self.fingerprint, n) for n in range(1, len(self.parts) + 1)
+            clip_key(self.id, part.sha256, n) for n, part in enumerate(self.parts, start=1)
         )
         if tuple(part.key for part in self.parts) != expected:
             raise ValueError(f"section {self.id!r}: part keys must be {', '.join(expected)}")
@@ -101,6 +101,11 @@ class Manifest(_Frozen):
         return (self.model_dump_json(indent=2) + "\n").encode("utf-8")
 
 
+def manifest_changed(previous: Manifest | None, manifest: Manifest) -> bool:
+    """True when publishing `manifest` would change what the store serves."""
+    return previous is None or previous.to_json() != manifest.to_json()
+
+
 class ManifestError(ValueError):
     """A manifest.json that is not valid JSON or does not follow the schema."""
 
@@ -130,23 +135,16 @@ class Action(Enum):
     """What a build must do for one section."""
 
     KEEP = "keep"  # published before with the same input and every part is in the store
-    RESTORE = "restore"  # published before with the same input, but parts are missing
-    RENDER = "render"  # new or changed input (or a forced build): narrate it again
+    RENDER = "render"  # new or changed input, parts missing from the store, or a forced build
 
 
 @dataclass(frozen=True)
 class SectionPlan:
-    """One section's action, with the previous entry when its input has not changed."""
+    """One section's action, with the previous entry when it is kept as published."""
 
     target: Target
     action: Action
     previous: SectionEntry | None = None
-    missing: tuple[str, ...] = ()
-
-    @property
-    def key_prefix(self) -> str:
-        """The start of every key this section will be published under."""
-        return clip_key_prefix(self.target.id, self.target.fingerprint)
 
 
 def plan_build(
@@ -165,19 +163,12 @@ def _plan_section(
     entry = previous.entry(target.id) if previous is not None else None
     if force or entry is None or entry.fingerprint != target.fingerprint:
         return SectionPlan(target, Action.RENDER)
-    missing = tuple(part.key for part in entry.parts if stored.get(part.key) != part.bytes)
-    action = Action.RESTORE if missing else Action.KEEP
-    # A title that is not narrated can change without changing the audio.
-    entry = entry.model_copy(update={"title": target.title})
-    return SectionPlan(target, action, previous=entry, missing=missing)
+    if any(stored.get(part.key) != part.bytes for part in entry.parts):
+        return SectionPlan(target, Action.RENDER)
+    return SectionPlan(target, Action.KEEP, previous=entry)
 
 
-def unreferenced(
-    stored_keys: Iterable[str], referenced: Collection[str], pending: tuple[str, ...] = ()
-) -> tuple[str, ...]:
-    """Clip keys in the store that nothing references, sorted.
-
-    `pending` holds key prefixes of sections not narrated yet, whose part count is unknown.
-    """
+def unreferenced(stored_keys: Iterable[str], referenced: Collection[str]) -> tuple[str, ...]:
+    """Clip keys in the store that nothing references, sorted."""
     clips = (key for key in stored_keys if key.startswith(CLIPS_PREFIX))
-    return tuple(sorted(k for k in clips if k not in referenced and not k.startswith(pending)))
+    return tuple(sorted(key for key in clips if key not in referenced))

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ALBUM = "No Contact Companion"
 # Room for the encoder's padding frames, so a planned 240 s part stays under 240 s as an MP3.
 PART_MARGIN_SECONDS = 0.5
 
@@ -54,7 +53,11 @@ class SpokenParagraph:
 
 
 def section_fingerprint(section: Section, voice_id: str, settings: RenderSettings) -> str:
-    """Content address of a section's clips: speech text, title, voice and render settings."""
+    """Identity of a section's narration input: speech text, title, voice and render settings.
+
+    Equal fingerprints mean the same thing to say the same way, not the same bytes: voices
+    vary from one narration to the next, so clips are named by their own hash instead.
+    """
     payload = {
         "title": section.title,
         "speech": speech_script(speech_paragraphs(section.blocks)),
@@ -73,10 +76,13 @@ def part_title(title: str, number: int, count: int) -> str:
 def narrate_section(
     section: Section,
     voice: Voice,
-    settings: RenderSettings = RenderSettings(),
-    album: str = DEFAULT_ALBUM,
+    settings: RenderSettings,
+    album: str,
 ) -> tuple[RenderedPart, ...]:
-    """Synthesize every sentence of the section and render it into numbered MP3 parts."""
+    """Synthesize every sentence of the section and render it into numbered MP3 parts.
+
+    `album` is the ID3 album tag of every part: the skill's name.
+    """
     paragraphs = speech_paragraphs(section.blocks)
     if not paragraphs:
         raise AudioError(f"section {section.id!r} has nothing to narrate; add text to its body")

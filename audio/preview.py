@@ -2,7 +2,9 @@
 
 It plans exactly as `audio.build` does and reads the local cache, so sections rendered by an
 earlier build are described clip by clip. Sections that still need narrating have no clips
-yet: their uploads are described by section, and not counted in `clips` or `uploaded`.
+yet: their uploads are described by section, and not counted in `clips` or `uploaded`. Their
+keys are unknown until then, but fresh narration gets fresh keys, so what pruning would delete
+does not depend on them.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from audio.build import (
-    BuildOptions,
-    BuildReport,
-    StoreState,
-    plan_sections,
-    read_state,
-    section_entry,
-)
+from audio.build import BuildOptions, BuildReport, plan_sections, section_entry
 from audio.cache import ClipCache
-from audio.manifest import MANIFEST_KEY, Action, Manifest, SectionEntry, SectionPlan, unreferenced
+from audio.inventory import UNREADABLE_PREVIOUS, doomed_clips, read_state
+from audio.manifest import (
+    MANIFEST_KEY,
+    Action,
+    Manifest,
+    SectionEntry,
+    SectionPlan,
+    manifest_changed,
+)
 from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
@@ -48,16 +51,17 @@ def preview_build(
             actions.append(f"Would synthesize {plan.target.id} ({plan.target.title})")
             actions.append(f"Would upload the clips of {plan.target.id} to {where}")
             continue
-        keys = [part.key for part in entry.parts if state.needs_upload(part, options.force)]
+        keys = [part.key for part in entry.parts if state.needs_upload(part)]
         actions.extend(f"Would upload {key} to {where}" for key in keys)
         uploads += len(keys)
     manifest = Manifest(voice=voice.id, render=settings.fingerprint(), sections=tuple(known))
-    publish = len(known) < len(plans) or _differs(manifest, state)
+    publish = len(known) < len(plans) or manifest_changed(state.previous, manifest)
     if publish:
         actions.append(f"Would publish {MANIFEST_KEY} to {where}")
-    pending = tuple(plan.key_prefix for plan, entry in zip(plans, entries) if entry is None)
-    doomed = unreferenced(state.stored, manifest.keys, pending) if options.prune else ()
+    doomed = doomed_clips(manifest, state) if options.prune else ()
     actions.extend(f"Would delete {key} from {where}" for key in doomed)
+    if options.prune and state.unreadable:
+        actions.append(f"Would delete no clip: {UNREADABLE_PREVIOUS}")
     return BuildReport(
         store=where,
         sections=len(plans),
@@ -65,7 +69,6 @@ def preview_build(
         synthesized=len(plans) - len(known),
         cached=_from_cache(plans, entries),
         uploaded=uploads,
-        skipped=len(manifest.parts) - uploads,
         pruned=len(doomed),
         published=publish,
         duration=round(sum(entry.duration for entry in known), 2),
@@ -81,10 +84,6 @@ def _known_entry(plan: SectionPlan, cache: ClipCache, force: bool) -> SectionEnt
         return plan.previous
     cached = None if force else cache.load(plan.target.fingerprint)
     return None if cached is None else section_entry(plan.target, cached)
-
-
-def _differs(manifest: Manifest, state: StoreState) -> bool:
-    return state.previous is None or state.previous.to_json() != manifest.to_json()
 
 
 def _from_cache(plans: Sequence[SectionPlan], entries: Sequence[SectionEntry | None]) -> int:

@@ -36,8 +36,6 @@ __all__ = [
     "trim_silence",
 ]
 
-ffmpeg.configure_pydub()
-
 
 def to_samples(segment: AudioSegment) -> np.ndarray:
     """Mono float32 samples in [-1, 1]."""

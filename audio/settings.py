@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from audio.manifest import MAX_PART_SECONDS
+
 if TYPE_CHECKING:
     from audio.text import ParagraphKind
 
@@ -38,7 +40,14 @@ class RenderSettings:
     # Quieter than this below a sentence's peak counts as silence at its edges.
     silence_below_peak_db: float = 40.0
     edge_margin_ms: int = 30
-    max_part_seconds: float = 240.0
+    max_part_seconds: float = MAX_PART_SECONDS
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_part_seconds <= MAX_PART_SECONDS:
+            raise ValueError(
+                f"max_part_seconds must be over 0 and at most {MAX_PART_SECONDS:g} "
+                "(Alexa's limit, which every manifest enforces)"
+            )
 
     def fingerprint(self) -> str:
         """SHA-256 of the settings and the renderer version: clips rendered alike share it."""

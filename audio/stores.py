@@ -7,7 +7,6 @@ Only this module imports boto3, lazily, through `make_client()`.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from audio.errors import StoreError
+from audio.files import write_atomically
 
 _DELETE_BATCH = 1000  # S3 DeleteObjects accepts at most 1,000 keys per request.
 
@@ -57,7 +57,13 @@ def parse_store(spec: str, endpoint_url: str | None = None) -> Store:
         bucket, _, prefix = spec.removeprefix("s3://").partition("/")
         if not bucket:
             raise StoreError(f"{spec!r} names no bucket; use s3://bucket or s3://bucket/prefix")
-        return S3Store(bucket, prefix, client=make_client(endpoint_url))
+        try:
+            client = make_client(endpoint_url)
+        except ValueError:  # botocore's "Invalid endpoint"
+            raise StoreError(
+                f"{endpoint_url!r} is not an endpoint URL; give one such as http://127.0.0.1:9000"
+            ) from None
+        return S3Store(bucket, prefix, client=client)
     if "://" in spec:
         raise StoreError(f"unsupported store {spec!r}; give a folder or s3://bucket/prefix")
     if endpoint_url is not None:
@@ -85,19 +91,9 @@ class LocalStore:
         return str(self.root / _checked_key(key)) if key else str(self.root)
 
     def put(self, key: str, data: bytes, *, content_type: str, cache_control: str) -> None:
-        path = self.root / _checked_key(key)
-        temporary: str | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, path)
+            write_atomically(self.root / _checked_key(key), data)
         except OSError as error:
-            if temporary is not None:
-                Path(temporary).unlink(missing_ok=True)
             reason = _os_reason(error)
             raise StoreError(f"could not write {key} to {self.root}: {reason}") from error
 

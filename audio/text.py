@@ -184,11 +184,6 @@ def _spoken_kind(blocks: Sequence[Block], index: int) -> ParagraphKind:
     return "item" if any(other.kind == "item" for other in neighbours) else "heading"
 
 
-def spoken_text(paragraphs: Sequence[Paragraph]) -> str:
-    """Everything a voice will say, one paragraph per line."""
-    return "\n".join(" ".join(paragraph.sentences) for paragraph in paragraphs)
-
-
 def speech_script(paragraphs: Sequence[Paragraph]) -> str:
     """A canonical form of the paragraphs (kinds and sentence breaks) for content hashing."""
     return json.dumps(

@@ -57,7 +57,8 @@ class Figures:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--jobs", type=int, nargs="+", default=[2], help="Build once with each --jobs value."
+        "--jobs", type=int, nargs="+", default=[1, 2],
+        help="Build once with each --jobs value (default: 1 2).",
     )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+
 from content.guide import Guide
 from content.loader import CONTENT_DIR
 
 SOURCE = CONTENT_DIR / "source" / "article.txt"
-# A sentence ends at . ! ? (optionally followed by a closing quote) before a space.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"]?\s+|(?<=[.!?][”\"])\s+")
+# A sentence ends at . ! ? before a space; a closing quote right after stays with it.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+")
 
 
 def split_sentences(text: str) -> list[str]:

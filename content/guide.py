@@ -40,16 +40,6 @@ class Guide:
                 return section
         raise KeyError(f"no section {section_id!r}; known: {', '.join(self.ids)}")
 
-    def next_id(self, section_id: str) -> str | None:
-        """The section after this one in article order, or None at the end."""
-        index = self.ids.index(section_id)
-        return self.ids[index + 1] if index + 1 < len(self.ids) else None
-
-    def previous_id(self, section_id: str) -> str | None:
-        """The section before this one in article order, or None at the start."""
-        index = self.ids.index(section_id)
-        return self.ids[index - 1] if index > 0 else None
-
     @cached_property
     def phrase_index(self) -> dict[str, str]:
         """Every spoken name, normalised, mapped to its section id."""

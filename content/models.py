@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SECTION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 _LIST_ITEM = re.compile(r"^(- |\d+\. )")
+_SIGNAL = re.compile(r"[a-z]+('[a-z]+)?( [a-z]+('[a-z]+)?)*")
 
 NonEmpty = Field(min_length=1)
 
@@ -112,6 +113,12 @@ class Crisis(Frozen):
     # What people in danger say: the CrisisIntent's samples, and words that send any request
     # containing them to the crisis answer.
     phrases: tuple[str, ...] = Field(min_length=10)
+    # Short danger words ("suicidal", "hurt myself"): heard anywhere in what a topic slot
+    # caught, they send the request to the crisis answer; they are also the slot's crisis value.
+    signals: tuple[str, ...] = NonEmpty
+    # Everyday phrases that hold a danger word but are not danger ("cut myself off from my
+    # family"): set aside before the words are looked at.
+    harmless: tuple[str, ...] = ()
     locales: dict[str, LocaleCrisis]
 
     @field_validator("emergency", "line")
@@ -129,6 +136,14 @@ class Crisis(Frozen):
         if any(not phrase.strip() for phrase in phrases):
             raise ValueError("entries must not be blank")
         return phrases
+
+    @field_validator("signals", "harmless")
+    @classmethod
+    def _spoken_words(cls, signals: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [signal for signal in signals if not _SIGNAL.fullmatch(signal)]
+        if bad:
+            raise ValueError(f"write {', '.join(map(repr, bad))} as lower-case words and spaces")
+        return signals
 
     @field_validator("locales")
     @classmethod

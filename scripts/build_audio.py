@@ -55,13 +55,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--jobs", type=_positive, default=DEFAULT_JOBS, metavar="N",
         help=f"Sections narrated at the same time (default: {DEFAULT_JOBS}).",
     )
-    parser.add_argument("--force", action="store_true", help="Narrate and upload everything again.")
+    parser.add_argument(
+        "--force", action="store_true",
+        help="Narrate every section again, ignoring the cache; new clips get new keys and "
+        "nothing already in the store is overwritten.",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="Print what the build would do; change nothing."
     )
     parser.add_argument(
         "--prune", action="store_true",
-        help="After publishing, delete clips the new manifest does not reference.",
+        help="After publishing, delete clips neither the new nor the previous manifest "
+        "references (running skills may still play the previous one).",
     )
     parser.add_argument(
         "--json", action="store_true", help="Print one JSON summary instead of text."
@@ -110,9 +115,9 @@ def _positive(value: str) -> int:
 def build(args: argparse.Namespace) -> int:
     """Run the build; print a summary, or each planned action for --dry-run."""
     from audio.build import BuildOptions, build_store
-    from audio.preview import preview_build
     from audio.cache import ClipCache, default_cache_dir
     from audio.errors import AudioError
+    from audio.preview import preview_build
     from audio.settings import RenderSettings
     from audio.stores import parse_store
     from audio.voices import make_voice
@@ -134,19 +139,23 @@ def build(args: argparse.Namespace) -> int:
                 report = build_store(
                     guide, store, voice, RenderSettings(), cache, options, on_section
                 )
+    # build_store raises only before publishing: pruning, the one step after it, reports its
+    # failures and interruptions in the report instead.
     except AudioError as error:
-        raise SystemExit(
-            f"nocontact build: {str(error).rstrip('.')}. Nothing was published; "
-            "run the build again."
-        ) from None
+        outcome = "" if args.dry_run else " Nothing was published."
+        raise SystemExit(f"nocontact build: {str(error).rstrip('.')}.{outcome}") from None
     except KeyboardInterrupt:
-        print("nocontact build: interrupted. Nothing was published; run the build again.",
-              file=sys.stderr)
+        outcome = "" if args.dry_run else " Nothing was published; run the build again."
+        print(f"nocontact build: interrupted.{outcome}", file=sys.stderr)
         return 130
-    print(json.dumps(dataclasses.asdict(report), indent=2) if args.json else _summary(report))
+    if args.json:
+        print(json.dumps({**dataclasses.asdict(report), "skipped": report.skipped}, indent=2))
+    else:
+        print(_summary(report))
     if report.prune_error:
+        manifest = "published the manifest" if report.published else "the manifest is current"
         print(
-            f"nocontact build: published the manifest, but {report.prune_error}; "
+            f"nocontact build: {manifest}, but {report.prune_error}; "
             "run the build again with --prune to finish.",
             file=sys.stderr,
         )

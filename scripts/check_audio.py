@@ -43,6 +43,11 @@ def check(args: argparse.Namespace) -> int:
         print(f"{report.store}: {report.sections} sections, {report.clips} clips; all present, "
               "intact and within Alexa's audio rules.")
     else:
-        print(f"{report.store}: {len(report.problems)} problems in {report.clips} clips:")
+        problems = len(report.problems)
+        print(f"{report.store}: {_count(problems, 'problem')} in {_count(report.clips, 'clip')}:")
         print("\n".join(f"  {problem}" for problem in report.problems))
     return 0 if report.ok else 1
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -37,13 +37,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    return int(args.handler(args) or 0)
+    try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(
+            level=logging.DEBUG if args.verbose else logging.INFO,
+            format="%(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        return int(args.handler(args) or 0)
+    except ModuleNotFoundError as error:
+        # The skill's runtime alone installs this command; the tools need the extras.
+        raise SystemExit(
+            f"nocontact: {error.name} is not installed; install the project with its tools: "
+            "pip install 'no-contact-companion[audio,web]' (make run does this in .venv)"
+        ) from None
 
 
 if __name__ == "__main__":

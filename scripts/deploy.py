@@ -9,6 +9,7 @@ endpoint in skill-package/skill.json, ready for `ask deploy`.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -25,6 +26,10 @@ TEMPLATE = ROOT / "infra" / "template.yaml"
 BUNDLE = ROOT / "dist" / "lambda.zip"
 DEFAULT_STACK = "no-contact-companion"
 SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-f-]+$")
+# The stack name also prefixes the function, table and log group (the template's NamePrefix).
+STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
+# What the audio build imports: present in the project's virtualenv with the audio extra.
+AUDIO_MODULES = ("piper", "pydub", "boto3", "imageio_ffmpeg")
 INSTALL_HINTS = {
     "sam": "install the AWS SAM CLI: https://docs.aws.amazon.com/serverless-application-model/"
     "latest/developerguide/install-sam-cli.html",
@@ -113,7 +118,7 @@ def deploy_command(args: argparse.Namespace) -> int:
     try:
         options = DeployOptions(
             skill_id=resolve_skill_id(args.skill_id, os.environ, Path(".ask/ask-states.json")),
-            stack_name=args.stack_name,
+            stack_name=check_stack_name(args.stack_name),
             region=args.region,
             profile=args.profile,
             skill_package=args.skill_package,
@@ -145,6 +150,16 @@ def resolve_skill_id(given: str | None, environ: Mapping[str, str], ask_states: 
     return skill_id
 
 
+def check_stack_name(name: str) -> str:
+    """The stack name, if it can also prefix the stack's resource names."""
+    if not STACK_NAME.match(name):
+        raise DeployError(
+            f"stack name {name!r} must be 3 to 41 lower-case letters, digits and hyphens, "
+            "starting with a letter; it also names the function and the table"
+        )
+    return name
+
+
 def _saved_skill_id(ask_states: Path) -> str | None:
     try:
         states = json.loads(ask_states.read_text(encoding="utf-8"))
@@ -162,34 +177,43 @@ def plan(options: DeployOptions) -> list[str]:
         f"run: {shlex.join(sam_deploy_command(options))}",
         f"run: {shlex.join(sam_outputs_command(options))}",
         *audio,
-        f"set the endpoint in {options.skill_package / 'skill.json'} to <FunctionArn>",
-        f"write {options.skill_package.parent / 'ask-resources.json'} unless it exists",
+        f"run: {shlex.join(model_command(options.skill_package, '<FunctionArn>'))}",
     ]
 
 
-def deploy(options: DeployOptions) -> StackOutputs:
+def deploy(options: DeployOptions) -> None:
     """Every step in order: the skill package and compiled guide first, so the bundle carries
-    the current guide; then the bundle, the stack, the audio and the endpoint."""
+    the current guide; then the bundle, the stack, the audio and the endpoint. Everything a
+    step needs is checked before the first one runs."""
     require_tool("sam")
     require_credentials(options.profile, options.region)
+    if options.with_audio:
+        require_audio_extra()
     run(model_command(options.skill_package), options)
     package_bundle()
     run(sam_deploy_command(options), options)
     outputs = StackOutputs.from_sam(run(sam_outputs_command(options), options, capture=True))
     if options.with_audio:
         run(audio_command(outputs.bucket_name), options)
-    write_endpoint(options.skill_package / "skill.json", outputs.function_arn)
-    write_ask_resources(options.skill_package)
+    run(model_command(options.skill_package, outputs.function_arn), options)
     _report(outputs, options)
-    return outputs
 
 
-def require_tool(name: str) -> str:
-    """The tool's path on PATH, or a DeployError saying how to install it."""
-    path = shutil.which(name)
-    if path is None:
+def require_tool(name: str) -> None:
+    """A DeployError saying how to install the tool, unless it is on PATH."""
+    if shutil.which(name) is None:
         raise DeployError(f"`{name}` is not on PATH; {INSTALL_HINTS[name]}")
-    return path
+
+
+def require_audio_extra() -> None:
+    """A DeployError unless this Python can narrate the audio (the project's audio extra)."""
+    missing = [name for name in AUDIO_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise DeployError(
+            f"this Python cannot build the audio ({', '.join(missing)} missing); run "
+            "`make test` (or pip install -e '.[dev]') and use .venv/bin/nocontact, "
+            "or pass --skip-audio"
+        )
 
 
 def require_credentials(profile: str | None, region: str | None) -> None:
@@ -229,6 +253,7 @@ def sam_deploy_command(options: DeployOptions) -> list[str]:
         "sam", "deploy", "--template-file", str(TEMPLATE), "--stack-name", options.stack_name,
         "--capabilities", "CAPABILITY_IAM", "--resolve-s3", "--no-confirm-changeset",
         "--no-fail-on-empty-changeset", "--parameter-overrides", f"SkillId={options.skill_id}",
+        f"NamePrefix={options.stack_name}",
         *_aws_options(options),
     ]  # fmt: skip
 
@@ -246,9 +271,11 @@ def audio_command(bucket: str) -> list[str]:
     return [sys.executable, "-m", "scripts.cli", "build", "--store", f"s3://{bucket}"]
 
 
-def model_command(skill_package: Path) -> list[str]:
-    """`nocontact model`: skill.json, the interaction models and skill/guidebook.json."""
-    return [sys.executable, "-m", "scripts.cli", "model", "--out", str(skill_package)]
+def model_command(skill_package: Path, endpoint: str | None = None) -> list[str]:
+    """`nocontact model`: skill.json (with the endpoint, when given), the interaction models
+    and skill/guidebook.json."""
+    command = [sys.executable, "-m", "scripts.cli", "model", "--out", str(skill_package)]
+    return [*command, "--endpoint", endpoint] if endpoint else command
 
 
 def _aws_options(options: DeployOptions) -> list[str]:
@@ -270,38 +297,12 @@ def run(command: Sequence[str], options: DeployOptions, *, capture: bool = False
     )
     if result.returncode != 0:
         detail = f": {result.stderr.strip()}" if capture and result.stderr else ""
+        step = command[:5] if command[0] == sys.executable else command[:3]
         raise DeployError(
-            f"`{shlex.join(command[:3])}` failed (exit {result.returncode}){detail}; "
+            f"`{shlex.join(step)}` failed (exit {result.returncode}){detail}; "
             "fix what it reported and run nocontact deploy again"
         )
     return result.stdout or ""
-
-
-def write_endpoint(skill_json: Path, function_arn: str) -> None:
-    """Point the skill manifest at the Lambda function."""
-    try:
-        document = json.loads(skill_json.read_text(encoding="utf-8"))
-        document["manifest"].setdefault("apis", {}).setdefault("custom", {})
-    except (OSError, ValueError, KeyError, AttributeError) as error:
-        raise DeployError(
-            f"cannot read {skill_json} ({error}); run nocontact model --out "
-            f"{skill_json.parent} and try again"
-        ) from None
-    document["manifest"]["apis"]["custom"]["endpoint"] = {"uri": function_arn}
-    skill_json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
-
-
-def write_ask_resources(skill_package: Path) -> bool:
-    """Write the ASK CLI's project file beside the package unless one exists; True if written."""
-    path = skill_package.parent / "ask-resources.json"
-    if path.exists():
-        return False
-    resources = {
-        "askcliResourcesVersion": "2020-03-31",
-        "profiles": {"default": {"skillMetadata": {"src": f"./{skill_package.name}"}}},
-    }
-    path.write_text(json.dumps(resources, indent=2) + "\n", encoding="utf-8")
-    return True
 
 
 def _report(outputs: StackOutputs, options: DeployOptions) -> None:

@@ -25,12 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--endpoint",
-        help="Lambda ARN or HTTPS URL to put in skill.json (default: none, for ASK CLI deploys).",
+        help="Lambda ARN or HTTPS URL to put in skill.json (default: the endpoint the package's "
+        "skill.json already names, if any; `nocontact deploy` sets it).",
     )
     parser.add_argument(
         "--guidebook",
         type=Path,
-        help="Where to write the compiled guide (default: the skill package's guidebook.json).",
+        help="Where to write the compiled guide (default: skill/guidebook.json, which the "
+        "skill reads).",
     )
     parser.set_defaults(handler=export_model)
 
@@ -40,14 +42,24 @@ def export_model(args: argparse.Namespace) -> int:
     from content import ContentError, default_guide
     from skill.guidebook import GUIDEBOOK_PATH, write_guidebook
     from skill.icons import write_icons
-    from skill.interaction_model import package_files, write_package
+    from skill.interaction_model import (
+        check_endpoint,
+        package_endpoint,
+        package_files,
+        write_package,
+    )
 
     try:
+        endpoint = args.endpoint and check_endpoint(args.endpoint)
+    except ValueError as error:
+        raise SystemExit(f"nocontact model: {error}") from None
+    endpoint = endpoint or package_endpoint(args.out / "skill.json")
+    try:
         guide = default_guide()
-        package_files(guide, args.endpoint)
+        package_files(guide, endpoint)
     except (ContentError, ValueError) as error:
         raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
-    for path in (*write_package(guide, args.out, args.endpoint), *write_icons(args.out)):
+    for path in (*write_package(guide, args.out, endpoint), *write_icons(args.out)):
         print(f"wrote {path}")
     print(f"wrote {write_guidebook(guide, args.guidebook or GUIDEBOOK_PATH)}")
     return 0

@@ -10,6 +10,7 @@ stack, no Flask, and not boto3, which the Lambda runtime already provides.
 from __future__ import annotations
 
 import argparse
+import modulefinder
 import re
 import shutil
 import subprocess
@@ -30,9 +31,12 @@ LIMIT_BYTES = 10_000_000
 PROVIDED_BY_LAMBDA = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 # The project's extras the skill uses on Lambda, besides its core dependencies.
 LAMBDA_EXTRAS = ("aws",)
-# The project's packages in the bundle. The skill reads the guide compiled into
-# skill/guidebook.json, so neither content/ (YAML and pydantic at load) nor audio/ is needed.
-SOURCES = ("skill",)
+# The Lambda handler's module: the bundle holds the project's modules it imports, directly or
+# not, and nothing of the local tools beside it (web service, simulator, model export).
+ENTRY = Path("skill/lambda_function.py")
+PROJECT_PACKAGE = "skill"
+# The guide the skill speaks, compiled from content/ so neither YAML nor pydantic loads.
+DATA_FILES = (Path("skill/guidebook.json"),)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: equal code, equal bundle
 
 
@@ -48,13 +52,13 @@ class Bundle:
     size: int
     files: int
 
-    def describe(self, limit: int = LIMIT_BYTES) -> str:
+    def describe(self) -> str:
         """One line for the person who ran the build."""
         here = Path.cwd()
         shown = self.path.relative_to(here) if self.path.is_relative_to(here) else self.path
         return (
             f"{shown}: {self.size / 1e6:.1f} MB zipped ({self.size:,} bytes, "
-            f"{self.files:,} files; limit {limit / 1e6:.0f} MB)"
+            f"{self.files:,} files; limit {LIMIT_BYTES / 1e6:.0f} MB)"
         )
 
 
@@ -120,23 +124,36 @@ def prune_distributions(target: Path, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(removed)
 
 
+def runtime_files(root: Path) -> list[Path]:
+    """The project's files the Lambda handler needs, relative to root: every module of ours
+    its imports reach (function-level imports included), and the compiled guide."""
+    finder = modulefinder.ModuleFinder(path=[str(root)])
+    finder.run_script(str(root / ENTRY))
+    modules = {
+        Path(module.__file__).relative_to(root)
+        for name, module in finder.modules.items()
+        if module.__file__ and name.split(".")[0] in ("__main__", PROJECT_PACKAGE)
+    }
+    return sorted(modules | set(DATA_FILES))
+
+
 def copy_sources(root: Path, target: Path) -> None:
-    """Copy the project's packages the skill runs, without caches."""
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for package in SOURCES:
-        shutil.copytree(root / package, target / package, ignore=ignore)
+    """Copy the project's files the skill runs."""
+    for relative in runtime_files(root):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, target / relative)
 
 
 def write_zip(directory: Path, out: Path) -> Bundle:
     """Zip a directory reproducibly: sorted names, fixed times, plain read permissions."""
     out.parent.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in directory.rglob("*") if p.is_file())
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(out, "w") as archive:
         for path in files:
             info = zipfile.ZipInfo(path.relative_to(directory).as_posix(), _FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
     return Bundle(out, out.stat().st_size, len(files))
 
 

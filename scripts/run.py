@@ -7,7 +7,15 @@ simulator page and a local listening-position database.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from scripts.serve import DEFAULT_PORT, port_number, start, web_config
+
+if TYPE_CHECKING:
+    from skill.webservice import WebConfig
 
 DEFAULT_PERSISTENCE = "sqlite:.nocontact/listening.sqlite3"
 
@@ -24,7 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--port", default="8000", help="Port for the local server (default: 8000)."
+        "--port", type=port_number, default=DEFAULT_PORT,
+        help=f"Port for the local server (default: {DEFAULT_PORT}).",
     )
     parser.add_argument(
         "--build-only", action="store_true", help="Build the audio, then stop without serving."
@@ -33,14 +42,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build, then serve until interrupted."""
+    """Check the server's configuration, build, then serve until interrupted."""
     from scripts.cli import build_parser
+    from skill import SkillError
 
     parser = build_parser()
+    serve_args = parser.parse_args(["serve", "--port", str(args.port)])
+    try:
+        config = None if args.build_only else serve_config(serve_args, os.environ)
+    except SkillError as error:
+        raise SystemExit(f"nocontact run: {error}") from None
     build = parser.parse_args(["build"])
     status = build.handler(build)
-    if status or args.build_only:
+    if status or config is None:
         return status
-    os.environ.setdefault("NOCONTACT_PERSISTENCE", DEFAULT_PERSISTENCE)
-    serve = parser.parse_args(["serve", "--port", args.port])
-    return serve.handler(serve)
+    return start(config)
+
+
+def serve_config(serve_args: argparse.Namespace, environ: Mapping[str, str]) -> WebConfig:
+    """`nocontact serve`'s configuration, keeping listening positions in a local database."""
+    config = web_config(serve_args, environ)
+    if config.skill.persistence is not None:
+        return config
+    skill = dataclasses.replace(config.skill, persistence=DEFAULT_PERSISTENCE)
+    return dataclasses.replace(config, skill=skill)

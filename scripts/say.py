@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import textwrap
@@ -10,17 +11,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from content import LOCALES
+from scripts.build_audio import DEFAULT_STORE
+from scripts.serve import DEFAULT_HOST, DEFAULT_PORT
+from skill.device import EVENTS
+from skill.envelopes import DEVICES
 
 if TYPE_CHECKING:
     from skill.device import DeviceState, Exchange, SimulatedDevice
     from skill.simulation import Simulation
     from skill.transcript import Segment, Turn
 
-DEFAULT_STORE = Path(".nocontact/audio")
-DEVICES = ("echo", "echo-show", "app-text-only")
-EVENTS = ("play", "pause", "next", "previous", "finished", "failed", "end-session")
-# Where clip URLs point when the skill runs in this process: `nocontact serve`'s default.
-LOCAL_AUDIO_URL = "http://127.0.0.1:8000/audio"
 INTERACTIVE_HELP = (
     "Type what you would say to Alexa. Device buttons: /play /pause /next /previous; "
     "/finished plays the current clip to its end; /quit (or Ctrl-D) leaves."
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("utterance", nargs="*", help='What you would say, e.g. "help with guilt".')
     parser.add_argument(
-        "--store", type=Path, default=DEFAULT_STORE, metavar="DIR",
+        "--store", type=Path, default=Path(DEFAULT_STORE), metavar="DIR",
         help=f"Local audio store whose manifest the skill plays from (default: {DEFAULT_STORE}).",
     )
     parser.add_argument(
@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="Print each raw request and response.")
     parser.add_argument(
-        "--device", choices=DEVICES, default=None,
+        "--device", choices=tuple(DEVICES), default=None,
         help="The device for a new conversation: a speaker with AudioPlayer (echo, the default), "
              "one with a screen (echo-show), or the Alexa app's text box (app-text-only).",
     )
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def say(args: argparse.Namespace) -> int:
     """One utterance or event, or an interactive conversation; the session file is kept."""
-    from skill.device import SimulatorError
+    from skill import SkillError
 
     utterance = " ".join(args.utterance).strip()
     if utterance and args.event:
@@ -88,8 +88,8 @@ def say(args: argparse.Namespace) -> int:
         device = simulation.device(_load_state(args, simulation))
         if not utterance and not args.event:
             return _converse(device, simulation, args)
-        exchanges = _event(device, args.event) if args.event else device.say(utterance)
-    except SimulatorError as error:
+        exchanges = device.act(args.event) if args.event else device.say(utterance)
+    except SkillError as error:
         raise SystemExit(f"nocontact say: {error}") from None
     _save_state(args.session, device.state)
     _show(exchanges, simulation, args.json)
@@ -100,12 +100,15 @@ def _simulation(args: argparse.Namespace) -> Simulation:
     """The skill to talk to: over HTTP, or built here to play the store's clips.
 
     Requests carry NOCONTACT_SKILL_ID when it is set, as `nocontact serve` expects them to.
+    Built here, the skill is configured as `nocontact serve` would configure it by default.
     """
     import os
 
+    from audio.manifest import MANIFEST_KEY
     from skill.config import SkillConfig
     from skill.simulation import Simulation, clip_index
     from skill.transports import in_process, over_http
+    from skill.webservice import WebConfig
 
     clips = clip_index(args.store)
     configured = SkillConfig.from_env(os.environ)
@@ -113,20 +116,21 @@ def _simulation(args: argparse.Namespace) -> Simulation:
         return Simulation(send=over_http(args.url), clips=clips, skill_id=configured.skill_id)
     from skill.builder import build_skill
 
-    manifest = args.store / "manifest.json"
-    if not manifest.is_file():
+    persistence = f"sqlite:{args.session}.sqlite" if args.session else None
+    local = WebConfig(
+        skill=dataclasses.replace(configured, persistence=persistence),
+        host=DEFAULT_HOST,
+        port=DEFAULT_PORT,
+        store_dir=args.store,
+    )
+    config = local.skill_config()
+    if not (args.store / MANIFEST_KEY).is_file():
         print(
             f"No audio in {args.store} (build it with `nocontact build`); "
             "the skill speaks text only.",
             file=sys.stderr,
         )
-    config = SkillConfig(
-        manifest=str(manifest) if manifest.is_file() else None,
-        audio_base_url=LOCAL_AUDIO_URL,
-        skill_id=configured.skill_id,
-        allow_http_audio=True,
-        persistence=f"sqlite:{args.session}.sqlite" if args.session else None,
-    )
+        config = dataclasses.replace(config, manifest=None)
     skill = build_skill(config)
     return Simulation(send=in_process(skill), clips=clips, skill_id=skill.skill_id)
 
@@ -165,16 +169,6 @@ def _save_state(path: Path | None, state: DeviceState) -> None:
         ) from None
 
 
-def _event(device: SimulatedDevice, event: str) -> list[Exchange]:
-    if event == "finished":
-        return device.finish_stream()
-    if event == "failed":
-        return device.fail_stream()
-    if event == "end-session":
-        return device.end_session()
-    return device.press(event)
-
-
 def _converse(device: SimulatedDevice, simulation: Simulation, args: argparse.Namespace) -> int:
     """Read utterances until /quit or end of input; the session file follows every turn."""
     from skill.device import SimulatorError
@@ -197,7 +191,7 @@ def _converse(device: SimulatedDevice, simulation: Simulation, args: argparse.Na
                 _show(device.end_session(), simulation, args.json)
                 _save_state(args.session, device.state)
                 return 0
-            exchanges = _event(device, command) if command else device.say(line)
+            exchanges = device.act(command) if command else device.say(line)
         except SimulatorError as error:
             print(f"nocontact say: {error}", file=sys.stderr)
             continue

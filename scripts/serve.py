@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from scripts.build_audio import DEFAULT_STORE
 
 if TYPE_CHECKING:
     from skill.webservice import WebConfig
 
-DEFAULT_STORE = Path(".nocontact/audio")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 THREADS = 8
 # waitress refuses bodies past this itself; the app's own, smaller limit answers in JSON first.
 WAITRESS_MAX_BODY = 1024 * 1024
 BANNER = "!" * 78
+SIMULATOR_OFF = (
+    "The simulator page is off: it drives the skill without Amazon's signature, so it is "
+    "served only on a loopback --host without --public-url."
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,25 +35,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Run the skill as a local web service.",
         description=(
             "Serve the skill at POST /alexa (every request verified as Amazon requires), "
-            "GET /healthz, the local audio store at GET /audio/<key> and the simulator page "
-            "at GET /."
+            "GET /healthz, the local audio store at GET /audio/<key> and, on a loopback "
+            "address, the simulator page at GET /."
         ),
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="Address to listen on (default: 127.0.0.1)."
+        "--host", default=DEFAULT_HOST, help=f"Address to listen on (default: {DEFAULT_HOST})."
     )
     parser.add_argument(
-        "--port", type=int, default=8000,
-        help="Port to listen on; 0 picks a free one (default: 8000).",
+        "--port", type=port_number, default=DEFAULT_PORT,
+        help=f"Port to listen on; 0 picks a free one (default: {DEFAULT_PORT}).",
     )
     parser.add_argument(
-        "--store", type=Path, default=DEFAULT_STORE, metavar="DIR",
+        "--store", type=Path, default=Path(DEFAULT_STORE), metavar="DIR",
         help=f"Local audio store to serve at /audio and play from (default: {DEFAULT_STORE}).",
     )
     parser.add_argument(
         "--public-url", metavar="URL",
         help="This server's address as devices reach it, e.g. an HTTPS tunnel; clip URLs "
-             "start with it (default: http://HOST:PORT).",
+             "start with it, and the simulator page is off (default: http://HOST:PORT).",
     )
     parser.add_argument(
         "--no-verify", action="store_true",
@@ -52,33 +62,63 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-simulator", action="store_true",
         help="Do not serve the simulator page, which drives the skill without Amazon's "
-             "signature; use it whenever the server is reachable by others.",
+             "signature. It is served only on a loopback --host without --public-url.",
     )
     parser.set_defaults(handler=serve)
 
 
+def port_number(text: str) -> int:
+    """A TCP port for argparse: 0 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return port
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Bind, build the app for the bound address, and serve until interrupted."""
-    import os
-
-    import waitress
-
+    """Serve until interrupted, configured by the options and the skill's environment."""
     from skill import SkillError
-    from skill.config import SkillConfig
-    from skill.webservice import NO_VERIFY_WARNING, WebConfig, create_app
 
-    if args.no_verify:
-        print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
-    listener = _listen(args.host, args.port)
+    try:
+        config = web_config(args, os.environ)
+    except SkillError as error:
+        raise SystemExit(f"nocontact serve: {error}") from None
+    return start(config)
+
+
+def web_config(args: argparse.Namespace, environ: Mapping[str, str]) -> WebConfig:
+    """The server's configuration; the simulator only where no one else can reach it.
+
+    SkillError when the skill's environment is not usable.
+    """
+    from skill.config import SkillConfig
+    from skill.webservice import WebConfig
+
     config = WebConfig(
-        simulator=not args.no_simulator,
-        skill=SkillConfig.from_env(os.environ),
+        skill=SkillConfig.from_env(environ),
         host=args.host,
-        port=listener.getsockname()[1],
+        port=args.port,
         store_dir=args.store,
         public_url=args.public_url,
         verify=not args.no_verify,
     )
+    return dataclasses.replace(config, simulator=config.local_only and not args.no_simulator)
+
+
+def start(config: WebConfig) -> int:
+    """Bind, build the app for the bound address, and serve until interrupted."""
+    import waitress
+
+    from skill import SkillError
+    from skill.webservice import NO_VERIFY_WARNING, create_app
+
+    if not config.verify:
+        print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
+    listener = _listen(config.host, config.port)
+    config = dataclasses.replace(config, port=listener.getsockname()[1])
     try:
         app = create_app(config)
     except SkillError as error:
@@ -110,10 +150,15 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def _announce(config: WebConfig) -> None:
     """Say where the server is, once it is accepting connections."""
+    from audio.manifest import MANIFEST_KEY
+
     local = config.local_url
-    print(f"Serving the skill on {local}: POST /alexa, GET /healthz, GET /audio/<key>, "
-          f"simulator at {local}/", flush=True)
-    if not (config.store_dir / "manifest.json").is_file():
+    simulator = f", simulator at {local}/" if config.simulator else ""
+    print(f"Serving the skill on {local}: POST /alexa, GET /healthz, GET /audio/<key>"
+          f"{simulator}", flush=True)
+    if not config.simulator and not config.local_only:
+        print(SIMULATOR_OFF, flush=True)
+    if config.store_dir is not None and not (config.store_dir / MANIFEST_KEY).is_file():
         print(f"No audio built in {config.store_dir} yet: sections are read aloud.", flush=True)
     elif config.public_url:
         print(f"Clips are announced at {config.base_url}/audio/.", flush=True)

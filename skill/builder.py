@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill import SkillError
 from skill.catalog import open_catalog
 from skill.config import SkillConfig
 from skill.guidebook import load_guidebook
 from skill.handlers import Family, Resources, builtins, navigation, reflection, safety, topics
 from skill.handlers import listening
 from skill.handlers.bookmark import BookmarkInterceptor
+
+logger = logging.getLogger(__name__)
 
 # Families in the order requests are tried: the first handler whose can_handle is true wins.
 # Safety comes first, always: a person in danger is answered before anything else.
@@ -32,18 +37,21 @@ def build_skill(
     persistence_adapter: AbstractPersistenceAdapter | None = None,
     *,
     s3_client: Any = None,
+    strict: bool = True,
 ) -> CustomSkill:
     """The skill for this configuration, ready to `invoke`.
 
-    Without an adapter, one is made from `config.persistence` when that is set. `s3_client`
-    reads a manifest held in S3 (boto3's default client otherwise).
+    Without an adapter, one is made from `config.persistence` when that is set; one that
+    cannot be made raises, unless `strict` is false (the Lambda, which must answer every
+    request, a crisis above all): then the skill starts keeping nothing, and says why in the
+    log, as `open_catalog` does with audio it cannot use. `s3_client` reads a manifest held
+    in S3 (boto3's default client otherwise).
     """
     guidebook = load_guidebook()
-    adapter = persistence_adapter or _configured_adapter(config)
+    adapter = persistence_adapter or _configured_adapter(config, strict)
     resources = Resources(
         guidebook=guidebook,
         catalog=open_catalog(config, guidebook, s3_client),
-        config=config,
         remembers=adapter is not None,
     )
     builder = CustomSkillBuilder(persistence_adapter=adapter)
@@ -57,10 +65,16 @@ def build_skill(
     return builder.create()
 
 
-def _configured_adapter(config: SkillConfig) -> AbstractPersistenceAdapter | None:
+def _configured_adapter(config: SkillConfig, strict: bool) -> AbstractPersistenceAdapter | None:
     """The adapter NOCONTACT_PERSISTENCE names; its modules load only when it is set."""
     if config.persistence is None:
         return None
     from skill.persistence import persistence_adapter
 
-    return persistence_adapter(config.persistence)
+    try:
+        return persistence_adapter(config.persistence)
+    except (SkillError, PersistenceException) as error:
+        if strict:
+            raise
+        logger.error("Keeping no listening positions: %s", error)
+        return None

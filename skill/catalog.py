@@ -41,9 +41,7 @@ class CatalogError(SkillError):
 class Clip(NamedTuple):
     """One published part of a section and where Alexa fetches it."""
 
-    section_id: str
     part: int
-    key: str
     url: str
     sha256: str
     seconds: float
@@ -116,9 +114,9 @@ def audio_base_url(base_url: str | None, *, allow_http: bool = False) -> str:
     return base_url.rstrip("/")
 
 
-def clip_url(base_url: str, key: str, *, allow_http: bool = False) -> str:
-    """The public URL of a stored clip; plain HTTP only when `allow_http` (local serving)."""
-    return f"{audio_base_url(base_url, allow_http=allow_http)}/{quote(key, safe='/')}"
+def clip_url(base_url: str, key: str) -> str:
+    """The public URL of a stored clip, under a base URL `audio_base_url` accepted."""
+    return f"{base_url}/{quote(key, safe='/')}"
 
 
 class Catalog:
@@ -130,10 +128,6 @@ class Catalog:
         self._batches: dict[str, tuple[Speech, ...]] = {}
         # Made now, so clips that cannot be queued in order are refused with the manifest.
         self._order = play_order(guidebook, self._clips)
-
-    def clips(self, section_id: str) -> tuple[Clip, ...]:
-        """The section's published clips in order; empty when it has no audio."""
-        return self._clips.get(section_id, ())
 
     def batches(self, section_id: str) -> tuple[Speech, ...]:
         """The section as one or more responses' worth of speech, each within Alexa's limits."""
@@ -178,10 +172,6 @@ class LiveCatalog(Catalog):
         self._problem = None
         return catalog
 
-    def clips(self, section_id: str) -> tuple[Clip, ...]:
-        catalog = self.loaded()
-        return super().clips(section_id) if catalog is None else catalog.clips(section_id)
-
     def batches(self, section_id: str) -> tuple[Speech, ...]:
         catalog = self.loaded()
         return super().batches(section_id) if catalog is None else catalog.batches(section_id)
@@ -210,17 +200,14 @@ def build_catalog(
     guidebook: Guidebook, manifest: bytes, base_url: str | None, *, allow_http: bool = False
 ) -> Catalog:
     """A catalog of the manifest's clips for the guidebook's sections (others have none)."""
-    base_url = audio_base_url(base_url, allow_http=allow_http)
+    return _catalog(guidebook, manifest, audio_base_url(base_url, allow_http=allow_http))
+
+
+def _catalog(guidebook: Guidebook, manifest: bytes, base_url: str) -> Catalog:
+    """`build_catalog` under a base URL already checked."""
     clips = {
         section_id: tuple(
-            Clip(
-                section_id=section_id,
-                part=number,
-                key=part.key,
-                url=clip_url(base_url, part.key, allow_http=allow_http),
-                sha256=part.sha256,
-                seconds=part.seconds,
-            )
+            Clip(number, clip_url(base_url, part.key), part.sha256, part.seconds)
             for number, part in enumerate(parts, 1)
         )
         for section_id, parts in parse_manifest(manifest).items()
@@ -238,11 +225,10 @@ def open_catalog(config: SkillConfig, guidebook: Guidebook, s3_client: Any = Non
     if config.manifest is None:
         return Catalog(guidebook)
     try:
-        allow_http = config.allow_http_audio
-        base_url = audio_base_url(config.audio_base_url, allow_http=allow_http)
+        base_url = audio_base_url(config.audio_base_url, allow_http=config.allow_http_audio)
         source = ManifestSource(
             config.manifest,
-            partial(build_catalog, guidebook, base_url=base_url, allow_http=allow_http),
+            partial(_catalog, guidebook, base_url=base_url),
             s3_client=s3_client,
             refresh_seconds=config.manifest_refresh_seconds,
         )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from skill import SkillError
 from skill.manifest_source import REFRESH_SECONDS
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -28,17 +31,28 @@ class SkillConfig:
     manifest_refresh_seconds: float = REFRESH_SECONDS
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> SkillConfig:
+    def from_env(cls, environ: Mapping[str, str], *, strict: bool = True) -> SkillConfig:
         """Read NOCONTACT_MANIFEST, NOCONTACT_AUDIO_BASE_URL, NOCONTACT_SKILL_ID,
         NOCONTACT_ALLOW_HTTP_AUDIO ("1" allows), NOCONTACT_PERSISTENCE and
-        NOCONTACT_MANIFEST_REFRESH_SECONDS; blanks are unset."""
+        NOCONTACT_MANIFEST_REFRESH_SECONDS; blanks are unset.
+
+        A value that cannot be read raises SkillError; unless `strict` is false (the Lambda,
+        which must answer even when misconfigured), which logs it and keeps the default.
+        """
+        try:
+            refresh = _seconds(environ.get("NOCONTACT_MANIFEST_REFRESH_SECONDS"))
+        except SkillError as error:
+            if strict:
+                raise
+            logger.error("%s; using %g seconds", error, REFRESH_SECONDS)
+            refresh = REFRESH_SECONDS
         return cls(
             manifest=environ.get("NOCONTACT_MANIFEST") or None,
             audio_base_url=environ.get("NOCONTACT_AUDIO_BASE_URL") or None,
             skill_id=environ.get("NOCONTACT_SKILL_ID") or None,
             allow_http_audio=environ.get("NOCONTACT_ALLOW_HTTP_AUDIO", "") == "1",
             persistence=environ.get("NOCONTACT_PERSISTENCE") or None,
-            manifest_refresh_seconds=_seconds(environ.get("NOCONTACT_MANIFEST_REFRESH_SECONDS")),
+            manifest_refresh_seconds=refresh,
         )
 
 

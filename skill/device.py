@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from skill import SkillError, envelopes
 from skill.envelopes import Caller, Player, Session, Stream
 from skill.language_model import InteractionModel, ResolvedIntent
-from skill.simulator import fallback_intent, resolve_utterance
+from skill.simulator import resolve_utterance
 
 Transport = Callable[[dict], dict]
 
@@ -30,6 +30,8 @@ BUTTONS = {
     "next": "PlaybackController.NextCommandIssued",
     "previous": "PlaybackController.PreviousCommandIssued",
 }
+# Everything but speech a device can do: press a button, finish or fail a stream, leave.
+EVENTS = (*BUTTONS, "finished", "failed", "end-session")
 # With no session open and the skill's audio loaded, Alexa turns "stop" into a pause.
 _STOP_MEANS_PAUSE = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
 # A skill answering device events with more device events must end somewhere.
@@ -85,12 +87,24 @@ class SimulatedDevice:
         if utterance.invoked:
             session = Session()
         self._set(session=session)
-        if utterance.is_launch:
+        if utterance.intent is None:
             request = envelopes.launch_request(*self._context(), self._now())
         else:
-            intent = self._audio_meaning(utterance.intent or fallback_intent())
+            intent = self._audio_meaning(utterance.intent)
             request = envelopes.intent_request(*self._context(), intent, self._now())
         return self._exchange(request)
+
+    def act(self, event: str) -> list[Exchange]:
+        """Do one of EVENTS: a button press, the stream finishing or failing, leaving."""
+        if event == "finished":
+            return self.finish_stream()
+        if event == "failed":
+            return self.fail_stream()
+        if event == "end-session":
+            return self.end_session()
+        if event in BUTTONS:
+            return self.press(event)
+        raise ValueError(f"unknown device event {event!r}; use one of {', '.join(EVENTS)}")
 
     def press(self, button: str) -> list[Exchange]:
         """Press a playback button (play, pause, next, previous) on the device."""
@@ -200,7 +214,8 @@ class SimulatedDevice:
         player = self.state.player
         behavior = directive.get("playBehavior", "REPLACE_ALL")
         if behavior == "REPLACE_ALL" or player.current is None:
-            return self._start_requests(stream, ())
+            # A device stops the stream it replaces and says so before starting the new one.
+            return self._stop() + self._start_requests(stream, ())
         if behavior == "REPLACE_ENQUEUED":
             self._set(player=player.model_copy(update={"queue": (stream,)}))
             return []

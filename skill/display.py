@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from skill.speech import escape
 
 if TYPE_CHECKING:
-    from ask_sdk_model import RequestEnvelope
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 TOKEN = "nocontact-card"
@@ -70,14 +69,6 @@ DOCUMENT: dict[str, Any] = {
         ],
     },
 }
-
-
-def supports_screen(envelope: RequestEnvelope) -> bool:
-    """Whether the requesting device renders APL (an Echo Show, a Fire TV, ...)."""
-    system = envelope.context.system if envelope.context else None
-    device = system.device if system else None
-    interfaces = device.supported_interfaces if device else None
-    return bool(interfaces and interfaces.alexa_presentation_apl is not None)
 
 
 def screen_directive(title: str, text: str, hint: str) -> RenderDocumentDirective:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from content import LOCALES
 from skill.language_model import FilledSlot, ResolvedIntent
 
 SIMULATOR_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
@@ -27,7 +28,9 @@ _ECHO_SHOW_VIEWPORT = {
     "mode": "HUB", "shape": "RECTANGLE", "pixelWidth": 1024, "pixelHeight": 600, "dpi": 160,
     "currentPixelWidth": 1024, "currentPixelHeight": 600, "touch": ["SINGLE"], "keyboard": [],
 }
-DEVICES: dict[str, dict[str, Any]] = {
+DeviceName = Literal["echo", "echo-show", "app-text-only"]
+Locale = Literal[LOCALES]
+DEVICES: dict[DeviceName, dict[str, Any]] = {
     "echo": {"AudioPlayer": {}},
     "echo-show": {
         "AudioPlayer": {},
@@ -47,12 +50,13 @@ class Caller(_Value):
 
     user_id: str
     device_id: str
-    device: str = Field(pattern="|".join(DEVICES))
-    locale: str = "en-US"
-    skill_id: str = SIMULATOR_SKILL_ID
+    device: DeviceName = "echo"
+    locale: Locale = "en-US"
+    # The skill being talked to: set by whoever runs it, never saved with a conversation.
+    skill_id: str = Field(default=SIMULATOR_SKILL_ID, exclude=True)
 
     @classmethod
-    def new(cls, device: str = "echo", locale: str = "en-US",
+    def new(cls, device: DeviceName = "echo", locale: Locale = "en-US",
             skill_id: str = SIMULATOR_SKILL_ID) -> Caller:
         """A caller with fresh random user and device ids."""
         return cls(

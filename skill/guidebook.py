@@ -22,13 +22,6 @@ if TYPE_CHECKING:
 
 GUIDEBOOK_PATH = Path(__file__).resolve().parent / "guidebook.json"
 FALLBACK_LOCALE = "en-US"
-# The skill's own words, by the SkillText field that holds each.
-WORD_FIELDS = (
-    "name", "welcome", "disclaimer", "help", "reprompt", "goodbye", "fallback", "error",
-    "reflection_intro", "reflection_outro", "more_prompt", "declined", "no_match",
-    "start_of_guide", "end_of_guide", "paused", "unsupported", "nothing_stored", "forgotten",
-    "screen_hint",
-)
 
 
 class GuidebookError(SkillError):
@@ -39,6 +32,11 @@ def normalize_phrase(phrase: str) -> str:
     """Lower-case, drop punctuation and fold spaces, exactly as content.normalize_phrase does."""
     words = re.sub(r"[^\w' ]+", " ", phrase.lower().replace("’", "'"))
     return " ".join(words.split())
+
+
+def _danger_form(words: str) -> str:
+    """Normalised, without apostrophes, padded: "I'm" and "im" read alike, as whole words."""
+    return " " + normalize_phrase(words).replace("'", "") + " "
 
 
 class FollowUp(NamedTuple):
@@ -54,12 +52,15 @@ class Section(NamedTuple):
 
     id: str
     title: str
-    topic: str
-    intent: str
     narrate_title: bool
     lines: tuple[str, ...]
     follow_ups: tuple[FollowUp, ...]
     reflections: tuple[str, ...]
+
+    @property
+    def intent(self) -> str:
+        """The section's own intent, named from its id."""
+        return section_intent(self.id)
 
     @property
     def spoken_lines(self) -> tuple[str, ...]:
@@ -90,7 +91,7 @@ class LocaleLines(NamedTuple):
 
 @dataclass(frozen=True)
 class Crisis:
-    """The crisis answer's words, every locale's numbers and the phrases that call for it."""
+    """The crisis answer's words, every locale's numbers and the words that call for it."""
 
     message: str
     closing: str
@@ -98,20 +99,42 @@ class Crisis:
     emergency: str
     line: str
     phrases: tuple[str, ...]
+    signals: tuple[str, ...]
+    harmless: tuple[str, ...]
     locales: dict[str, LocaleLines]
 
     def lines_for(self, locale: str | None) -> LocaleLines:
         """The numbers for a locale; an unknown locale gets en-US's rather than nothing."""
         return self.locales.get(locale or "", self.locales[FALLBACK_LOCALE])
 
+    def numbers(self, locale: str | None, *, spoken: bool) -> list[str]:
+        """The emergency number, then each crisis line: said aloud, or written for a card."""
+        local = self.lines_for(locale)
+
+        def number(contact: Contact) -> str:
+            return contact.say if spoken else contact.number
+
+        emergency = local.emergency
+        return [
+            self.emergency.format(name=emergency.name, number=number(emergency)),
+            *(self.line.format(how=c.how, name=c.name, number=number(c)) for c in local.lines),
+        ]
+
     @cached_property
-    def _signals(self) -> tuple[str, ...]:
-        return tuple(f" {normalize_phrase(phrase)} " for phrase in self.phrases)
+    def _dangers(self) -> tuple[str, ...]:
+        return tuple(_danger_form(words) for words in (*self.phrases, *self.signals))
+
+    @cached_property
+    def _harmless(self) -> tuple[str, ...]:
+        return tuple(_danger_form(words) for words in self.harmless)
 
     def signals_danger(self, words: str) -> bool:
-        """Whether what someone said contains a crisis phrase, as whole words."""
-        heard = f" {normalize_phrase(words)} "
-        return any(signal in heard for signal in self._signals)
+        """Whether what someone said holds a crisis phrase or danger word, as whole words,
+        once everyday phrases that only look like danger are set aside."""
+        heard = _danger_form(words)
+        for phrase in self._harmless:
+            heard = heard.replace(phrase, " ")
+        return any(danger in heard for danger in self._dangers)
 
 
 class Words(NamedTuple):
@@ -170,9 +193,9 @@ class Guidebook:
         """The section with this id (KeyError when there is none)."""
         return self._by_id[section_id]
 
-    def section_for_intent(self, intent_name: str) -> Section | None:
-        """The section whose dedicated intent this is, if any."""
-        return self._by_intent.get(intent_name)
+    def section_for_intent(self, intent_name: str) -> Section:
+        """The section whose own intent this is (KeyError when there is none)."""
+        return self._by_intent[intent_name]
 
     def next_id(self, section_id: str) -> str | None:
         """The section after this one in article order, or None at the end."""
@@ -197,8 +220,6 @@ def compile_guidebook(guide: Guide) -> dict[str, Any]:
             {
                 "id": section.id,
                 "title": section.title,
-                "topic": section.topic,
-                "intent": section_intent(section.id),
                 "narrate_title": section.narrate_title,
                 "lines": [block.text for block in section.blocks if block.kind != "heading"],
                 "follow_ups": [follow_up.model_dump() for follow_up in section.follow_ups],
@@ -206,7 +227,7 @@ def compile_guidebook(guide: Guide) -> dict[str, Any]:
             }
             for section in guide.sections
         ],
-        "words": {field: getattr(skill, field) for field in WORD_FIELDS},
+        "words": {field: getattr(skill, field) for field in Words._fields},
         "crisis": skill.crisis.model_dump(mode="json"),
         "phrases": dict(sorted(guide.phrase_index.items())),
     }
@@ -236,26 +257,32 @@ def load_guidebook(path: Path = GUIDEBOOK_PATH) -> Guidebook:
 
 def parse_guidebook(data: dict[str, Any]) -> Guidebook:
     """Build the typed guidebook from its JSON form."""
-    crisis = data["crisis"]
     return Guidebook(
         sections=tuple(_section(item) for item in data["sections"]),
-        words=Words(**{field: data["words"][field] for field in WORD_FIELDS}),
-        crisis=Crisis(
-            message=crisis["message"],
-            closing=crisis["closing"],
-            card_title=crisis["card_title"],
-            emergency=crisis["emergency"],
-            line=crisis["line"],
-            phrases=tuple(crisis["phrases"]),
-            locales={
-                locale: LocaleLines(
-                    emergency=Contact(**lines["emergency"]),
-                    lines=tuple(Contact(**line) for line in lines["lines"]),
-                )
-                for locale, lines in crisis["locales"].items()
-            },
-        ),
+        words=Words(**{field: data["words"][field] for field in Words._fields}),
+        crisis=parse_crisis(data["crisis"]),
         phrases=dict(data["phrases"]),
+    )
+
+
+def parse_crisis(crisis: dict[str, Any]) -> Crisis:
+    """The crisis answer from its JSON form (content's `Crisis.model_dump(mode="json")`)."""
+    return Crisis(
+        message=crisis["message"],
+        closing=crisis["closing"],
+        card_title=crisis["card_title"],
+        emergency=crisis["emergency"],
+        line=crisis["line"],
+        phrases=tuple(crisis["phrases"]),
+        signals=tuple(crisis["signals"]),
+        harmless=tuple(crisis["harmless"]),
+        locales={
+            locale: LocaleLines(
+                emergency=Contact(**lines["emergency"]),
+                lines=tuple(Contact(**line) for line in lines["lines"]),
+            )
+            for locale, lines in crisis["locales"].items()
+        },
     )
 
 
@@ -263,8 +290,6 @@ def _section(item: dict[str, Any]) -> Section:
     return Section(
         id=item["id"],
         title=item["title"],
-        topic=item["topic"],
-        intent=item["intent"],
         narrate_title=item["narrate_title"],
         lines=tuple(item["lines"]),
         follow_ups=tuple(FollowUp(**follow_up) for follow_up in item["follow_ups"]),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 TOPIC_SLOT = "topic"
 TOPIC_TYPE = "SectionTopic"
+# The topic slot's one value that is not a section: danger words, answered with crisis lines.
+CRISIS_TOPIC = "crisis"
 
 TOPIC = "TopicIntent"
 REFLECT = "ReflectIntent"
@@ -30,8 +32,6 @@ LOOP_OFF = "AMAZON.LoopOffIntent"
 SHUFFLE_ON = "AMAZON.ShuffleOnIntent"
 SHUFFLE_OFF = "AMAZON.ShuffleOffIntent"
 
-# Custom intents that are not generated per section, in the order the model lists them.
-CUSTOM = (TOPIC, REFLECT, CRISIS, PLAY_GUIDE, CONTINUE_LISTENING, FORGET_ME)
 BUILT_IN = (
     HELP, STOP, CANCEL, NAVIGATE_HOME, FALLBACK, YES, NO, NEXT, PREVIOUS, REPEAT, START_OVER,
     PAUSE, RESUME, LOOP_ON, LOOP_OFF, SHUFFLE_ON, SHUFFLE_OFF,

@@ -14,14 +14,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from content import LOCALES
 from skill import intents
+from skill.guidebook import parse_crisis
 from skill.icons import icon_uris
 
 if TYPE_CHECKING:
     from content import Guide
 
-LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-COUNTRIES = ("US", "GB", "CA", "AU", "IN")
+# Each English locale's country ("en-GB" → "GB"): where the skill is offered.
+COUNTRIES = tuple(locale.split("-")[1] for locale in LOCALES)
 CATEGORY = "HEALTH_AND_FITNESS"
 _SLOT = "{" + intents.TOPIC_SLOT + "}"
 _SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
@@ -156,14 +158,21 @@ def language_model(guide: Guide) -> dict[str, Any]:
         _intent(intents.FORGET_ME, FORGET_ME_SAMPLES),
     ]
     built_in = [_intent(name, BUILT_IN_SAMPLES.get(name, ())) for name in intents.BUILT_IN]
+    crisis = {
+        "id": intents.CRISIS_TOPIC,
+        "name": {"value": intents.CRISIS_TOPIC, "synonyms": list(guide.skill.crisis.signals)},
+    }
     topics = {
         "name": intents.TOPIC_TYPE,
         "values": [
-            {
-                "id": section.id,
-                "name": {"value": section.topic, "synonyms": list(section.synonyms)},
-            }
-            for section in guide.sections
+            *(
+                {
+                    "id": section.id,
+                    "name": {"value": section.topic, "synonyms": list(section.synonyms)},
+                }
+                for section in guide.sections
+            ),
+            crisis,
         ],
     }
     return {
@@ -186,6 +195,10 @@ def model_problems(model: Mapping[str, Any]) -> list[str]:
     """Rule breaks in a languageModel: invocation, slots, and samples two intents share."""
     problems = [f"invocation name: {p}" for p in invocation_problems(model["invocationName"])]
     types = {slot_type["name"]: slot_type for slot_type in model.get("types", ())}
+    for name, slot_type in types.items():
+        ids = [value["id"] for value in slot_type["values"]]
+        repeated = sorted({value_id for value_id in ids if ids.count(value_id) > 1})
+        problems += [f"slot type {name}: value id {i!r} is repeated" for i in repeated]
     owners: dict[str, str] = {}
     for intent in model["intents"]:
         slots = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
@@ -284,12 +297,7 @@ def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
 def _listing(guide: Guide, locale: str) -> dict[str, Any]:
     """One locale's store listing; the description ends with that locale's crisis numbers."""
     skill = guide.skill
-    crisis = skill.crisis
-    lines = crisis.locales[locale]
-    numbers = [
-        crisis.emergency.format(name=lines.emergency.name, number=lines.emergency.number),
-        *(crisis.line.format(how=c.how, name=c.name, number=c.number) for c in lines.lines),
-    ]
+    numbers = parse_crisis(skill.crisis.model_dump(mode="json")).numbers(locale, spoken=False)
     invocation = skill.invocation_name
     return {
         "name": skill.name,
@@ -311,6 +319,25 @@ def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
     model = _json(interaction_model(guide))
     files.update({f"interactionModels/custom/{locale}.json": model for locale in LOCALES})
     return files
+
+
+def check_endpoint(endpoint: str) -> str:
+    """The endpoint, if Alexa can call it: an HTTPS URL or a Lambda function ARN."""
+    if not endpoint.startswith(("https://", "arn:aws:lambda:")):
+        raise ValueError(
+            f"endpoint {endpoint!r} must be an https:// URL or a Lambda function ARN "
+            "(arn:aws:lambda:...); Alexa calls nothing else"
+        )
+    return endpoint
+
+
+def package_endpoint(skill_json: Path) -> str | None:
+    """The endpoint a skill package's skill.json already names, or None."""
+    try:
+        manifest = json.loads(skill_json.read_text(encoding="utf-8"))["manifest"]
+        return manifest["apis"]["custom"]["endpoint"]["uri"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def write_package(guide: Guide, out: Path, endpoint: str | None = None) -> list[Path]:

@@ -2,8 +2,9 @@
 
 The skill is built once per container, at import (Lambda's init phase), from the environment:
 NOCONTACT_MANIFEST, NOCONTACT_AUDIO_BASE_URL, NOCONTACT_SKILL_ID, NOCONTACT_PERSISTENCE,
-NOCONTACT_MANIFEST_REFRESH_SECONDS (see skill.config). A request the SDK cannot read still gets
-an answer, never an exception. Nothing here imports the audio stack or Flask.
+NOCONTACT_MANIFEST_REFRESH_SECONDS (see skill.config). A setting it cannot use is logged and
+left out rather than failing every request, and a request it cannot answer still gets an
+apology, never an exception. Nothing here imports the audio stack or Flask.
 """
 
 from __future__ import annotations
@@ -20,29 +21,34 @@ from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from skill.builder import build_skill
 from skill.config import SkillConfig
 from skill.guidebook import load_guidebook
-from skill.handlers.builtins import CONVERSATIONAL, apology
-from skill.handlers.replies import SILENT, build_response
+from skill.handlers.builtins import apology
+from skill.handlers.replies import build_response, restrict_speech
 
 logger = logging.getLogger(__name__)
 
-SKILL = build_skill(SkillConfig.from_env(os.environ))
+SKILL = build_skill(SkillConfig.from_env(os.environ, strict=False), strict=False)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Answer one Alexa request, given and returned as plain dicts."""
+    """Answer one Alexa request, given and returned as plain dicts; never raises."""
     try:
         envelope = SKILL.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        return SKILL.serializer.serialize(SKILL.invoke(envelope, context))
     except SerializationException:
         # What failed to read may be something a person said, so none of it is logged.
         logger.error("A request did not have the shape of an Alexa request; apologising")
-        return unreadable(event)
-    return SKILL.serializer.serialize(SKILL.invoke(envelope, context))
+    except Exception as error:
+        # The last edge, so every failure is caught: those inside a handler already reached
+        # the skill's error handler, so this is the SDK's own work around them (such as the
+        # skill id check on a request without a context).
+        logger.error("A request could not be answered (%s); apologising", type(error).__name__)
+    return unreadable(event)
 
 
 def unreadable(event: Any) -> dict[str, Any]:
-    """The answer to a request the SDK cannot read: an apology where speech is allowed."""
+    """The answer to a request the skill cannot handle: an apology where speech is allowed."""
     request = event.get("request") if isinstance(event, dict) else None
     kind = request.get("type") if isinstance(request, dict) else None
-    reply = apology(load_guidebook().words) if kind in CONVERSATIONAL else SILENT
+    reply = restrict_speech(kind, apology(load_guidebook().words))
     response = build_response(reply, ResponseFactory())
     return SKILL.serializer.serialize(ResponseEnvelope(version="1.0", response=response))

@@ -1,17 +1,19 @@
 """Where a listener's place in the guide is kept between visits: SQLite here, DynamoDB on Lambda.
 
 Both are ask-sdk persistence adapters keyed by a SHA-256 hash of the Alexa user id, and both
-keep only a `ResumePoint`: the section, the clip's token, the offset, the token already queued
-after it and when it was saved. Nothing a person says is ever stored. boto3 and the DynamoDB
-adapter are imported only when a DynamoDB table is configured.
+keep only a `ResumePoint`: the clip's token, the offset and the token already queued after it.
+Nothing a person says is ever stored; reading it back is left to the one reader of the place
+(skill.handlers.listener). boto3 and the DynamoDB adapter are imported only when a DynamoDB
+table is configured.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +27,11 @@ from skill.playback import ResumePoint
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope
 
-Keygen = Callable[["RequestEnvelope"], str]
+logger = logging.getLogger(__name__)
+
+# Alexa waits 8 seconds for an answer: a slow DynamoDB call (tried twice) must fail well
+# inside that, leaving the skill time to answer without the listening position.
+_DYNAMODB_TIMEOUT_SECONDS = 1.0
 
 
 class PersistenceSettingError(SkillError):
@@ -50,8 +56,7 @@ class ResumeOnlyAdapter(AbstractPersistenceAdapter):
         self.inner = inner
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        point = ResumePoint.from_attributes(self.inner.get_attributes(request_envelope))
-        return {} if point is None else point.to_attributes()
+        return self.inner.get_attributes(request_envelope)
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
         point = ResumePoint.from_attributes(attributes)
@@ -67,10 +72,12 @@ class ResumeOnlyAdapter(AbstractPersistenceAdapter):
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Persistent attributes as JSON in one SQLite table, for the local server and tests."""
 
-    def __init__(self, path: Path, keygen: Keygen = listener_key) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.keygen = keygen
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise PersistenceException(f"cannot create {self.path.parent}: {error}") from None
         with self._connection() as connection:
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS listeners "
@@ -78,15 +85,23 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             )
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        key = self.keygen(request_envelope)
+        """The stored attributes; a record that is not a JSON object reads as none."""
+        key = listener_key(request_envelope)
         with self._connection() as connection:
             row = connection.execute(
                 "SELECT attributes FROM listeners WHERE id = ?", (key,)
             ).fetchone()
-        return {} if row is None else json.loads(row[0])
+        if row is None:
+            return {}
+        try:
+            attributes = json.loads(row[0])
+        except (TypeError, ValueError) as error:
+            logger.warning("Ignoring an unreadable listening record: %s", type(error).__name__)
+            return {}
+        return attributes if isinstance(attributes, dict) else {}
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
-        key = self.keygen(request_envelope)
+        key = listener_key(request_envelope)
         with self._connection() as connection:
             connection.execute(
                 "INSERT INTO listeners (id, attributes) VALUES (?, ?) "
@@ -95,18 +110,23 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             )
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        key = self.keygen(request_envelope)
+        key = listener_key(request_envelope)
         with self._connection() as connection:
             connection.execute("DELETE FROM listeners WHERE id = ?", (key,))
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        """One short-lived connection per call: safe across the web server's threads."""
+        """One short-lived connection per call: safe across the web server's threads.
+
+        Deleted records are overwritten on disk (secure_delete), so "forget me" leaves no
+        copy in free pages, whatever SQLite's build defaults to.
+        """
         try:
             connection = sqlite3.connect(self.path, timeout=5)
         except sqlite3.Error as error:
             raise PersistenceException(f"cannot open {self.path}: {error}") from None
         try:
+            connection.execute("PRAGMA secure_delete = ON")
             with connection:
                 yield connection
         except sqlite3.Error as error:
@@ -122,13 +142,19 @@ def dynamodb_adapter(table_name: str, dynamodb_resource: Any = None) -> Abstract
     default is boto3's, built here so that boto3 loads only when DynamoDB is in use.
     """
     import boto3
+    from botocore.config import Config
     from botocore.exceptions import NoRegionError
 
+    config = Config(
+        connect_timeout=_DYNAMODB_TIMEOUT_SECONDS,
+        read_timeout=_DYNAMODB_TIMEOUT_SECONDS,
+        retries={"max_attempts": 1, "mode": "standard"},
+    )
     try:
         # Importing the adapter builds a default boto3 resource, which needs a region.
         from ask_sdk_dynamodb.adapter import DynamoDbAdapter
 
-        resource = dynamodb_resource or boto3.resource("dynamodb")
+        resource = dynamodb_resource or boto3.resource("dynamodb", config=config)
     except NoRegionError:
         raise PersistenceSettingError(
             f"NOCONTACT_PERSISTENCE names the DynamoDB table {table_name!r} but no AWS region "

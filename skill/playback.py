@@ -145,7 +145,8 @@ class PlayOrder:
         """Where to pick up from a saved token and offset; None when there is nothing left.
 
         An unchanged clip resumes at the offset; a clip rebuilt since (its hash differs)
-        restarts, because the old offset points into different audio.
+        restarts, because the old offset points into different audio; a part rebuilt away
+        (its section is shorter now) restarts its section.
         """
         exact = self.find(token)
         if exact is not None:
@@ -154,62 +155,76 @@ class PlayOrder:
                 return Cue(exact, offset)
             after = self.following(token)
             return None if after is None else Cue(after)
-        index = self._locate(token)
-        return None if index is None else Cue(self.tracks[index])
+        parts, index = parse_token(token), self._locate(token)
+        if parts is None or index is None:
+            return None
+        located = self.tracks[index]
+        if located.part != parts.part:
+            located = next(t for t in self.tracks if t.section_id == located.section_id)
+        return Cue(located)
 
     def _locate(self, token: str | None) -> int | None:
-        """The position of a token's clip, or of the same part or section when it changed."""
+        """The position of a token's clip; for a clip rebuilt since, of the same part.
+
+        A part rebuilt away came after every part its section has now, so the section's last
+        part stands in for it: what follows it is what followed the part.
+        """
         if token in self._positions:
             return self._positions[token]
         parts = parse_token(token)
         if parts is None:
             return None
-        same_part = [
-            index
-            for index, track in enumerate(self.tracks)
-            if (track.section_id, track.part) == (parts.section_id, parts.part)
-        ]
-        if same_part:
-            return same_part[0]
-        start = self.start_of(parts.section_id)
-        return None if start is None else self._positions[start.token]
+        in_section = [i for i, t in enumerate(self.tracks) if t.section_id == parts.section_id]
+        same_part = [i for i in in_section if self.tracks[i].part == parts.part]
+        found = same_part or in_section
+        return found[-1] if found else None
 
 
 @dataclass(frozen=True)
 class ResumePoint:
-    """Everything kept about a listener: where they are in the guide, nothing else."""
+    """Everything kept about a listener: the clip they are in and where, nothing else."""
 
-    section: str
     token: str
-    offset_ms: int
-    saved_at: str
+    offset_ms: int = 0
     # The token already queued after `token`, so a repeated PlaybackNearlyFinished does not
     # queue it twice; empty when nothing is queued.
     enqueued: str = ""
 
+    @property
+    def section_id(self) -> str | None:
+        """The section of the saved clip, as its token names it."""
+        parts = parse_token(self.token)
+        return parts.section_id if parts else None
+
+    @property
+    def is_exact(self) -> bool:
+        """Whether this is AudioPlayer's place inside a clip (an offset, or a clip queued
+        after it), finer than the start of a section that a spoken bookmark keeps."""
+        return self.offset_ms > 0 or bool(self.enqueued)
+
     @classmethod
-    def from_attributes(cls, attributes: Mapping[str, Any] | None) -> ResumePoint | None:
-        """The resume point held in persistent attributes, or None when there is none."""
-        if not attributes:
+    def from_attributes(cls, attributes: object) -> ResumePoint | None:
+        """The resume point held in persistent attributes, or None when there is none.
+
+        Keys it does not know (an earlier version's `section` and `saved_at`) are ignored.
+        """
+        if not isinstance(attributes, Mapping):
             return None
-        section, token, saved_at = (
-            _text(attributes.get(name)) for name in ("section", "token", "saved_at")
-        )
+        token = _token(attributes.get("token"))
         offset_ms = _milliseconds(attributes.get("offset_ms"))
         enqueued = attributes.get("enqueued", "")
-        if None in (section, token, saved_at, offset_ms) or not (
-            enqueued == "" or _text(enqueued)
-        ):
+        if token is None or offset_ms is None or not (enqueued == "" or _token(enqueued)):
             return None
-        return cls(section, token, offset_ms, saved_at, enqueued)
+        return cls(token, offset_ms, enqueued)
 
     def to_attributes(self) -> dict[str, Any]:
         """The persistent attributes that hold this resume point."""
         return asdict(self)
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and 0 < len(value) <= TOKEN_LIMIT else None
+def _token(value: Any) -> str | None:
+    """One of our tokens, or None for anything else."""
+    return value if isinstance(value, str) and parse_token(value) else None
 
 
 def _milliseconds(value: Any) -> int | None:

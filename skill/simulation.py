@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from audio.manifest import ManifestError, parse_manifest
+from audio.manifest import MANIFEST_KEY, ManifestError, parse_manifest
 from skill.device import DeviceState, Exchange, SimulatedDevice, Transport
-from skill.envelopes import SIMULATOR_SKILL_ID, Caller
+from skill.envelopes import SIMULATOR_SKILL_ID, Caller, DeviceName, Locale
 from skill.language_model import InteractionModel
 from skill.transcript import ClipIndex, Turn, to_turn
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
-
-MANIFEST_FILE = "manifest.json"
 
 
 @lru_cache(maxsize=8)
@@ -35,15 +33,29 @@ def interaction_model(locale: str) -> InteractionModel:
 
 
 def clip_index(store_dir: Path | None) -> ClipIndex:
-    """Clip titles from a local store's manifest; none when there is no readable manifest."""
+    """Clip titles from a local store's manifest; none when there is no readable manifest.
+
+    The manifest is read again only when the audio build has replaced it.
+    """
     if store_dir is None:
         return ClipIndex()
+    path = store_dir / MANIFEST_KEY
     try:
-        manifest = parse_manifest((store_dir / MANIFEST_FILE).read_bytes())
-    except (OSError, ManifestError) as error:
+        stat = path.stat()
+    except OSError as error:
         logger.debug("No clip titles from %s: %s", store_dir, error)
         return ClipIndex()
-    return ClipIndex.from_manifest(manifest)
+    return _read_clip_index(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_clip_index(path: Path, mtime_ns: int, size: int) -> ClipIndex:
+    """The index of one version of a manifest file (its path, time and size are the key)."""
+    try:
+        return ClipIndex.from_manifest(parse_manifest(path.read_bytes()))
+    except (OSError, ManifestError) as error:
+        logger.debug("No clip titles from %s: %s", path, error)
+        return ClipIndex()
 
 
 @dataclass(frozen=True)
@@ -54,14 +66,15 @@ class Simulation:
     clips: ClipIndex
     skill_id: str | None = None
 
-    def new_state(self, device: str, locale: str) -> DeviceState:
+    def new_state(self, device: DeviceName, locale: Locale) -> DeviceState:
         """A fresh conversation: new random ids, no session, nothing playing."""
-        skill_id = self.skill_id or SIMULATOR_SKILL_ID
-        return DeviceState(caller=Caller.new(device=device, locale=locale, skill_id=skill_id))
+        return DeviceState(caller=Caller.new(device=device, locale=locale))
 
     def device(self, state: DeviceState) -> SimulatedDevice:
-        """The device for a conversation, understanding the model of its locale."""
-        return SimulatedDevice(interaction_model(state.caller.locale), self.send, state)
+        """The device for a conversation, talking to this skill in the model of its locale."""
+        caller = state.caller.model_copy(update={"skill_id": self.skill_id or SIMULATOR_SKILL_ID})
+        addressed = state.model_copy(update={"caller": caller})
+        return SimulatedDevice(interaction_model(caller.locale), self.send, addressed)
 
     def turns(self, exchanges: list[Exchange]) -> list[Turn]:
         """Each exchange as a readable turn."""

@@ -33,6 +33,8 @@ from skill.phrasings import (
 )
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
+# What Alexa sends a skill for words that match none of its samples.
+_FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
 _SLOT = re.compile(r"\{(\w+)\}")
 # Words a slot catches when the model does not list them: Alexa fills such a slot anyway.
 _ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
@@ -44,15 +46,13 @@ _CONTAINED_MIN_WORDS = 3
 
 @dataclass(frozen=True)
 class Utterance:
-    """What one utterance asks for: the skill by name (a launch when no intent follows)."""
+    """What one utterance asks for: whether it named the skill, and the intent.
+
+    The intent is None for the skill's name alone ("open no contact companion"): a launch.
+    """
 
     invoked: bool
     intent: ResolvedIntent | None
-
-    @property
-    def is_launch(self) -> bool:
-        """The skill was named with nothing else ("open no contact companion")."""
-        return self.invoked and self.intent is None
 
 
 def resolve_utterance(model: InteractionModel, text: str) -> Utterance:
@@ -64,18 +64,11 @@ def resolve_utterance(model: InteractionModel, text: str) -> Utterance:
         match = pattern.fullmatch(_stripped(heard))
         if match:
             rest = (match.group("rest") or "").strip()
-            return Utterance(invoked=True, intent=_request(model, rest) if rest else None)
-    return Utterance(invoked=False, intent=_request(model, heard) or fallback_intent())
-
-
-def resolve_intent(model: InteractionModel, text: str) -> ResolvedIntent:
-    """The intent for an utterance said inside a session (no skill name needed)."""
-    return resolve_utterance(model, text).intent or fallback_intent()
-
-
-def fallback_intent() -> ResolvedIntent:
-    """What Alexa sends a skill for words that match none of its samples."""
-    return ResolvedIntent(name=FALLBACK_INTENT)
+            if not rest:
+                return Utterance(invoked=True, intent=None)
+            # "Ask <skill> to <words it does not know>" still reaches the skill, as a fallback.
+            return Utterance(invoked=True, intent=_request(model, rest) or _FALLBACK)
+    return Utterance(invoked=False, intent=_request(model, heard) or _FALLBACK)
 
 
 @lru_cache(maxsize=8)
@@ -112,10 +105,10 @@ def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     """A sample matched word for word: listed slot values first, then any words in a slot."""
     texts = [text for text in dict.fromkeys((heard, _stripped(heard))) if text]
     templates = _templates(model)
-    for pattern_of in (_Template.exact, _Template.loose):
+    for loose in (False, True):
         for text in texts:
             for template in templates:
-                pattern = pattern_of(template)
+                pattern = template.loose_pattern if loose else template.exact_pattern
                 match = pattern.fullmatch(text) if pattern else None
                 if match:
                     return template.fill(model, match.groupdict())
@@ -157,20 +150,12 @@ class _Template:
 
     intent: Intent
     words: tuple[str, ...]
+    # Listed slot values only (any words for a built-in slot type).
     exact_pattern: re.Pattern[str]
+    # Any few words in each slot, as Alexa fills slots with unlisted words too; None for a
+    # sample that is nothing but slots, which would swallow every utterance.
     loose_pattern: re.Pattern[str] | None
     spotters: tuple[tuple[str, re.Pattern[str]], ...]
-
-    def exact(self) -> re.Pattern[str]:
-        """Listed slot values only (any words for a built-in slot type)."""
-        return self.exact_pattern
-
-    def loose(self) -> re.Pattern[str] | None:
-        """Any few words in each slot, as Alexa fills slots with unlisted words too.
-
-        None for a sample that is nothing but slots, which would swallow every utterance.
-        """
-        return self.loose_pattern
 
     def spot(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
         """The words with the first listed slot value found replaced by this sample's slot."""

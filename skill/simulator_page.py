@@ -3,13 +3,16 @@
 The page keeps no secrets and the server keeps no conversations: each call carries the
 device state the previous answer returned. The server resolves the utterance, builds the
 device's requests, calls the skill in this process and answers with readable turns, the raw
-JSON, the player's state and the new device state.
+JSON, the new device state (session and player included) and the titles of what the player
+holds.
 
     POST /simulator/say    {"utterance": "help with guilt", "state": {...} | null,
                             "device": "echo", "locale": "en-US", "offset_ms": 0}
     POST /simulator/event  {"event": "play" | "pause" | "next" | "previous" | "finished"
                             | "failed" | "end-session", "state": {...}, "offset_ms": 1200}
     GET  /simulator/setup  skill name, devices, locales, topic and phrase buttons
+
+Each answer: {"state": {...}, "turns": [...], "labels": {"current": "...", "queue": [...]}}.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pydantic import ValidationError
 
 from content import LOCALES, SkillText, default_guide
 from skill import intents
-from skill.device import BUTTONS, DeviceState, Exchange, SimulatedDevice, SimulatorError
+from skill.device import EVENTS, DeviceState, Exchange, SimulatedDevice, SimulatorError
 from skill.envelopes import DEVICES, Player, Stream
 from skill.language_model import InteractionModel, normalize
 from skill.simulation import Simulation, clip_index, interaction_model
@@ -42,7 +45,6 @@ PHRASE_INTENTS = (
     intents.HELP, intents.CRISIS, intents.REFLECT, intents.PLAY_GUIDE,
     intents.CONTINUE_LISTENING, intents.YES, intents.NO, intents.STOP,
 )
-_ACTIONS = {"finished", "failed", "end-session", *BUTTONS}
 # Far longer than anything said in one breath; keeps a pasted essay out of the matcher.
 MAX_UTTERANCE_CHARS = 500
 
@@ -93,34 +95,28 @@ def event() -> Response:
     """Press a device button, or report that the stream finished or failed."""
     body = _body()
     action = body.get("event")
-    if action not in _ACTIONS:
-        abort(400, f"unknown event; use one of {', '.join(sorted(_ACTIONS))}")
-    if action == "finished":
-        return _act(body, SimulatedDevice.finish_stream)
-    if action == "failed":
-        return _act(body, SimulatedDevice.fail_stream)
-    if action == "end-session":
-        return _act(body, SimulatedDevice.end_session)
-    return _act(body, lambda device: device.press(action))
+    if not isinstance(action, str) or action not in EVENTS:
+        abort(400, f"unknown event; use one of {', '.join(EVENTS)}")
+    return _act(body, lambda device: device.act(action))
 
 
 def _act(body: dict[str, Any], action: Callable[[SimulatedDevice], list[Exchange]]) -> Response:
     simulation = _simulation()
     device = simulation.device(_state(body, simulation))
-    if device.state.player.current is not None and isinstance(body.get("offset_ms"), int):
-        device.report_position(body["offset_ms"])
+    offset = body.get("offset_ms")
+    if device.state.player.current is not None and isinstance(offset, int):
+        device.report_position(offset)
     try:
         exchanges: list[Exchange] = action(device)
     except SimulatorError as error:
         abort(502, str(error))
     return jsonify({
         "state": device.state.model_dump(mode="json"),
-        "session_open": device.state.session.open,
-        "player": _player_json(device.state.player, simulation),
         "turns": [
             _turn_json(turn, exchange)
             for turn, exchange in zip(simulation.turns(exchanges), exchanges, strict=True)
         ],
+        "labels": _labels(device.state.player, simulation),
     })
 
 
@@ -134,7 +130,8 @@ def _body() -> dict[str, Any]:
 def _state(body: dict[str, Any], simulation: Simulation) -> DeviceState:
     if body.get("state") is None:
         device, locale = body.get("device", DEFAULT_DEVICE), body.get("locale", LOCALES[0])
-        if device not in DEVICES or locale not in LOCALES:
+        if not (isinstance(device, str) and device in DEVICES
+                and isinstance(locale, str) and locale in LOCALES):
             abort(
                 400,
                 f"choose a device ({', '.join(DEVICES)}) and a locale ({', '.join(LOCALES)})",
@@ -196,16 +193,14 @@ def _turn_json(turn: Turn, exchange: Exchange) -> dict[str, Any]:
     }
 
 
-def _player_json(player: Player, simulation: Simulation) -> dict[str, Any]:
-    def stream(item: Stream) -> dict[str, Any]:
+def _labels(player: Player, simulation: Simulation) -> dict[str, Any]:
+    """What the player shows: the title of the current stream and of each queued one."""
+
+    def label(item: Stream) -> str:
         clip = simulation.clips.clip(item.url)
-        label = clip.label if clip.title else item.title or clip.label
-        return {"token": item.token, "url": item.url, "label": label}
+        return clip.label if clip.place else item.title or clip.label
 
     return {
-        "activity": player.activity,
-        "offset_ms": player.offset_ms,
-        "current": stream(player.current) if player.current else None,
-        "queue": [stream(item) for item in player.queue],
+        "current": label(player.current) if player.current else None,
+        "queue": [label(item) for item in player.queue],
     }
-

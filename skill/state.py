@@ -58,9 +58,9 @@ class Conversation:
         return {key: value for key, value in values.items() if value is not None}
 
     @classmethod
-    def from_attributes(cls, attributes: Mapping[str, Any] | None) -> Conversation:
+    def from_attributes(cls, attributes: object) -> Conversation:
         """The conversation stored in a request's session attributes, or a fresh one."""
-        stored = (attributes or {}).get(ATTRIBUTE)
+        stored = attributes.get(ATTRIBUTE) if isinstance(attributes, Mapping) else None
         if not isinstance(stored, Mapping):
             return cls()
         section = stored.get("section")

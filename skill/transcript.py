@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from audio.manifest import Manifest
 
@@ -22,57 +22,67 @@ _PARAGRAPH = "\n\n"
 
 
 @dataclass(frozen=True)
-class Clip:
-    """An audio clip the skill points at, named by the manifest when it knows the URL."""
+class SectionPart:
+    """Where a clip belongs in the guide, as the manifest lists it."""
 
-    url: str
-    title: str | None = None
-    part: int | None = None
-    parts: int | None = None
+    title: str
+    part: int
+    parts: int
 
     @property
     def label(self) -> str:
-        """"Regret (part 2 of 3)", or the URL's file name for a clip not in the manifest."""
-        if self.title is None:
-            return self.url.rsplit("/", 1)[-1] or self.url
-        if self.parts and self.parts > 1:
+        """"Regret (part 2 of 3)", or just the title for a section in one part."""
+        if self.parts > 1:
             return f"{self.title} (part {self.part} of {self.parts})"
         return self.title
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A piece of speech: words, or a clip played in place."""
+class Clip:
+    """An audio clip the skill points at, and its place in the guide if the manifest lists it."""
 
-    kind: Literal["text", "audio"]
+    url: str
+    place: SectionPart | None = None
+
+    @property
+    def label(self) -> str:
+        """The place's label, or the URL's file name for a clip not in the manifest."""
+        if self.place is None:
+            return self.url.rsplit("/", 1)[-1] or self.url
+        return self.place.label
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of speech: words, or the clip played in place when `clip` is set."""
+
     text: str = ""
     clip: Clip | None = None
 
 
 @dataclass(frozen=True)
 class ClipIndex:
-    """Clip titles by key, from the manifest, so a URL from any base can be named."""
+    """Each clip's place in the guide by key, so a URL from any base can be named."""
 
-    clips: Mapping[str, Clip] = field(default_factory=dict)
+    places: Mapping[str, SectionPart] = field(default_factory=dict)
 
     @classmethod
-    def from_manifest(cls, manifest: Manifest | None) -> ClipIndex:
+    def from_manifest(cls, manifest: Manifest) -> ClipIndex:
         """Index every part of every section in the manifest."""
-        if manifest is None:
-            return cls()
         return cls({
-            part.key: Clip(url=part.key, title=entry.title, part=number, parts=len(entry.parts))
+            part.key: SectionPart(entry.title, number, len(entry.parts))
             for entry in manifest.sections
             for number, part in enumerate(entry.parts, 1)
         })
 
     def clip(self, url: str) -> Clip:
-        """The clip at this URL, named if its path ends with a key the manifest lists."""
-        path = url.split("?", 1)[0]
-        for key, known in self.clips.items():
-            if path == key or path.endswith("/" + key):
-                return Clip(url=url, title=known.title, part=known.part, parts=known.parts)
-        return Clip(url=url)
+        """The clip at this URL, placed if its path ends with a key the manifest lists."""
+        steps = url.split("?", 1)[0].split("/")
+        for start in range(len(steps)):
+            place = self.places.get("/".join(steps[start:]))
+            if place is not None:
+                return Clip(url, place)
+        return Clip(url)
 
 
 @dataclass(frozen=True)
@@ -94,21 +104,6 @@ class Turn:
     directives: tuple[str, ...] = ()
     ends_session: bool | None = None
 
-    @property
-    def text(self) -> str:
-        """The speech as one string, clips shown inline as `[audio: title <url>]`."""
-        return render(self.speech)
-
-
-def render(segments: tuple[Segment, ...]) -> str:
-    """Segments as one line of text, with clips inline."""
-    pieces = [
-        segment.text if segment.clip is None
-        else f"[audio: {segment.clip.label} <{segment.clip.url}>]"
-        for segment in segments
-    ]
-    return " ".join(piece for piece in pieces if piece)
-
 
 def speech_segments(speech: Mapping[str, Any] | None, clips: ClipIndex) -> tuple[Segment, ...]:
     """An `outputSpeech` object (SSML or plain text) as text and clips in order."""
@@ -124,7 +119,7 @@ def speech_segments(speech: Mapping[str, Any] | None, clips: ClipIndex) -> tuple
         closing, name, attributes, _ = tag.groups()
         if name == "audio" and not closing:
             source = dict(_ATTRIBUTE.findall(attributes)).get("src", "")
-            segments.append(Segment(kind="audio", clip=clips.clip(html.unescape(source))))
+            segments.append(Segment(clip=clips.clip(html.unescape(source))))
         elif name == "p":
             segments += _text_segment(_PARAGRAPH)
         elif name in _PAUSES:
@@ -194,22 +189,22 @@ def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
 
 def _text_segment(raw: str) -> list[Segment]:
     text = html.unescape(raw)
-    return [Segment(kind="text", text=text)] if text else []
+    return [Segment(text=text)] if text else []
 
 
 def _merged(segments: list[Segment]) -> tuple[Segment, ...]:
     """Adjacent words joined, then split into paragraphs, spaces folded, empty pieces dropped."""
     merged: list[Segment] = []
     for segment in segments:
-        if segment.kind == "text" and merged and merged[-1].kind == "text":
-            merged[-1] = Segment(kind="text", text=merged[-1].text + segment.text)
+        if segment.clip is None and merged and merged[-1].clip is None:
+            merged[-1] = Segment(text=merged[-1].text + segment.text)
         else:
             merged.append(segment)
     cleaned: list[Segment] = []
     for segment in merged:
-        if segment.kind == "audio":
+        if segment.clip is not None:
             cleaned.append(segment)
             continue
         paragraphs = (" ".join(part.split()) for part in segment.text.split(_PARAGRAPH))
-        cleaned += [Segment(kind="text", text=text) for text in paragraphs if text]
+        cleaned += [Segment(text=text) for text in paragraphs if text]
     return tuple(cleaned)

@@ -2,8 +2,9 @@
 
 Routes: `POST /alexa` (the skill endpoint; every request verified as Amazon requires unless
 verification is switched off for local testing), `GET /healthz`, `GET /audio/<key>` serving
-a local audio store with HTTP Range support, and the simulator page (`skill.simulator_page`)
-at `GET /`. When a store is served, the skill's audio URLs point at this server's `/audio/`.
+a local audio store with HTTP Range support, and, when enabled, the simulator page
+(`skill.simulator_page`) at `GET /`. When a store is served, the skill's audio URLs point at
+this server's `/audio/`.
 
 Anything refused or malformed gets a 4xx with a short JSON reason (`{"error": "..."}`);
 nothing ever answers with a traceback.
@@ -16,16 +17,19 @@ reads `WebConfig.from_env(os.environ)`:
 
 Environment: the skill's own variables (`SkillConfig.from_env`), plus NOCONTACT_STORE (a
 local audio store to serve), NOCONTACT_PUBLIC_URL (this server's address as listeners'
-devices reach it; default `http://127.0.0.1:8000`) and NOCONTACT_VERIFY=0 (local testing
-only: accept unsigned requests).
+devices reach it; default `http://127.0.0.1:8000`), NOCONTACT_VERIFY=0 (local testing
+only: accept unsigned requests) and NOCONTACT_SIMULATOR=1 (serve the simulator page, which
+drives the skill without Amazon's signature: never on a server others can reach).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import json
 import logging
 import os
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +41,7 @@ from ask_sdk_model import RequestEnvelope
 from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from audio.manifest import MANIFEST_KEY
 from skill import simulator_page
 from skill.builder import build_skill
 from skill.config import SkillConfig
@@ -47,7 +52,6 @@ logger.addHandler(logging.NullHandler())
 
 # Alexa's requests are a few KB; 128 KB leaves room for large session attributes.
 MAX_BODY_BYTES = 128 * 1024
-MANIFEST_KEY = "manifest.json"
 # Clip keys carry their content hash, so a clip never changes under its URL.
 CLIP_CACHE = "public, max-age=31536000, immutable"
 MANIFEST_CACHE = "no-cache"
@@ -64,12 +68,17 @@ class WebConfig:
     skill: SkillConfig
     host: str = "127.0.0.1"
     port: int = 8000
+    # Made absolute on creation: Flask would look for a relative folder beside this module.
     store_dir: Path | None = None
     public_url: str | None = None
     verify: bool = True
     # The simulator page drives the skill without Amazon's signature: local serving only.
     simulator: bool = False
     max_body_bytes: int = MAX_BODY_BYTES
+
+    def __post_init__(self) -> None:
+        if self.store_dir is not None:
+            object.__setattr__(self, "store_dir", self.store_dir.absolute())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> WebConfig:
@@ -88,6 +97,18 @@ class WebConfig:
         """The address this server listens on."""
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def local_only(self) -> bool:
+        """Reachable from this machine alone: a loopback address and no public URL."""
+        if self.public_url:
+            return False
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
 
     @property
     def base_url(self) -> str:
@@ -195,6 +216,8 @@ def audio(key: str) -> Response:
     store_dir = _endpoint().store_dir
     if store_dir is None:
         abort(404, "this server does not serve a local audio store")
+    if any(step.startswith(".") for step in key.split("/")):
+        abort(404, "hidden files and parent folders are not served")
     if key == MANIFEST_KEY:
         mimetype, cache = "application/json", MANIFEST_CACHE
     elif key.endswith(".mp3"):
@@ -248,6 +271,11 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _unexpected_error(error: Exception) -> Response:
-    """A fault in the skill itself: logged in full, reported to the caller in one line."""
-    logger.exception("The skill failed to answer a request")
+    """A fault in the skill itself: logged with its frames, reported to the caller in one line."""
+    # The message may quote a request's values, so only the type and the frames are logged.
+    logger.error(
+        "The skill failed to answer a request with %s\n%s",
+        type(error).__name__,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
     return _json({"error": "the skill could not answer this request"}, status=500)

@@ -6,6 +6,7 @@ never loads boto3 and a Polly build never loads the Piper model.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -51,17 +52,20 @@ def make_voice(name: str = DEFAULT_VOICE, **options: Any) -> Voice:
             f"unknown voice {name!r}; choose one of: {', '.join(BACKENDS)}"
         ) from None
     backend = getattr(importlib.import_module(module_name), class_name)
-    try:
-        return backend(**options)
-    except TypeError as error:
-        raise SynthesisError(f"voice {name!r} does not take those options: {error}") from None
+    accepted = [field.name for field in dataclasses.fields(backend) if field.init]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise SynthesisError(
+            f"voice {name!r} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}"
+        )
+    return backend(**options)
 
 
-def pcm_segment(pcm: bytes, sample_rate: int, sample_width: int = 2) -> AudioSegment:
-    """A mono AudioSegment around raw little-endian PCM samples."""
+def pcm_segment(pcm: bytes, sample_rate: int) -> AudioSegment:
+    """A mono AudioSegment around raw 16-bit little-endian PCM samples."""
     from pydub import AudioSegment
 
-    return AudioSegment(data=pcm, sample_width=sample_width, frame_rate=sample_rate, channels=1)
+    return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
 
 
 __all__ = ["BACKENDS", "DEFAULT_VOICE", "Voice", "make_voice", "pcm_segment"]

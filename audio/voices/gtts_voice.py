@@ -1,13 +1,16 @@
 """Google Translate's voice through gTTS: online, rate limited, retried with backoff.
 
 gTTS prepares the requests (its tokenizer keeps each under Google's 100-character limit);
-this module sends them through a `requests.Session` it is given, so tests can route the
-same HTTP traffic to a server on 127.0.0.1, and decodes the MP3 with ffmpeg.
+this module sends them through a `requests.Session` (one shared by the process unless one is
+given, so tests can route the same HTTP traffic to a server on 127.0.0.1) and decodes the MP3
+with ffmpeg.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -35,7 +38,9 @@ class _RetryableStatus(Exception):
         self.status = status
 
 
-def _new_session() -> requests.Session:
+@functools.cache
+def shared_session() -> requests.Session:
+    """One connection pool for every gTTS voice in the process, closed when the process ends."""
     import requests
 
     return requests.Session()
@@ -47,7 +52,7 @@ class GttsVoice:
 
     lang: str = "en"
     tld: str = "com"
-    session: Any = field(default_factory=_new_session, compare=False, repr=False)
+    session: Any = field(default=None, compare=False, repr=False)  # default: shared_session()
     backoff: Backoff = Backoff()
 
     @property
@@ -60,9 +65,15 @@ class GttsVoice:
         return f"https://translate.google.{self.tld}/_/TranslateWebserverUi/data/batchexecute"
 
     def synthesize(self, text: str) -> AudioSegment:
-        """Speech for `text`, fetched in gTTS-sized pieces and decoded to 24 kHz PCM."""
+        """Speech for `text`, fetched in gTTS-sized pieces and decoded to 24 kHz PCM.
+
+        Text with no letter or digit ("...") has nothing to say: it gives no audio, as the
+        offline voice's silence does, rather than an error from gTTS.
+        """
         from gtts import gTTS
 
+        if not any(char.isalnum() for char in text):
+            return pcm_segment(b"", DECODE_RATE)
         try:
             speech = gTTS(text, lang=self.lang, tld=self.tld, lang_check=False)
             bodies = speech.get_bodies()
@@ -79,9 +90,12 @@ class GttsVoice:
 
     def _fetch(self, body: str, headers: dict[str, str], rpc: str) -> bytes:
         import requests
+        from requests.exceptions import ChunkedEncodingError
+
+        session = shared_session() if self.session is None else self.session
 
         def attempt() -> bytes:
-            response = self.session.post(
+            response = session.post(
                 self.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS
             )
             if response.status_code in RETRY_STATUSES:
@@ -93,7 +107,9 @@ class GttsVoice:
                 )
             return _audio_from(response.text, rpc)
 
-        transient = (_RetryableStatus, requests.ConnectionError, requests.Timeout)
+        # Network trouble worth retrying: no connection, no answer in time, an answer cut off.
+        dropped = (requests.ConnectionError, requests.Timeout, ChunkedEncodingError)
+        transient = (_RetryableStatus, *dropped)
         try:
             return self.backoff.run(attempt, lambda error: isinstance(error, transient))
         except _RetryableStatus as error:
@@ -103,19 +119,26 @@ class GttsVoice:
                 f"{self.backoff.attempts} attempts); wait a few minutes and try again, "
                 f"{OFFLINE_HINT}"
             ) from None
-        except (requests.ConnectionError, requests.Timeout) as error:
+        except dropped as error:
             raise SynthesisError(
                 f"cannot reach translate.google.{self.tld} after {self.backoff.attempts} "
                 f"attempts ({type(error).__name__}); check the network connection, {OFFLINE_HINT}"
+            ) from None
+        except requests.RequestException as error:
+            raise SynthesisError(
+                f"the request to translate.google.{self.tld} failed ({error}); {OFFLINE_HINT}"
             ) from None
 
 
 def _audio_from(text: str, rpc: str) -> bytes:
     """The base64 MP3 in gTTS's batchexecute answer (the line carrying the RPC id)."""
     found = re.search(rf'{rpc}","\[\\"(.*?)\\"]', text)
-    if found is None:
-        raise SynthesisError(
-            "Google's speech service answered without audio; gTTS may need an update "
-            f"(`pip install -U gTTS`), {OFFLINE_HINT}"
-        )
-    return base64.b64decode(found[1])
+    if found is not None:
+        try:
+            return base64.b64decode(found[1], validate=True)
+        except binascii.Error:
+            pass  # not base64: no audio either
+    raise SynthesisError(
+        "Google's speech service answered without audio; gTTS may need an update "
+        f"(`pip install -U gTTS`), {OFFLINE_HINT}"
+    )

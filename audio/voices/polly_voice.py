@@ -33,7 +33,10 @@ def make_client() -> Any:
     import boto3
     from botocore.config import Config
 
-    return boto3.client("polly", config=Config(retries={"mode": "standard", "max_attempts": 1}))
+    # "total_max_attempts" counts every try ("max_attempts" counts only retries after the first):
+    # each Backoff attempt is one HTTP request.
+    config = Config(retries={"mode": "standard", "total_max_attempts": 1})
+    return boto3.client("polly", config=config)
 
 
 def chunk_text(text: str, limit: int = MAX_CHARACTERS) -> Iterator[str]:

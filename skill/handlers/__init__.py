@@ -12,16 +12,14 @@ from typing import NamedTuple
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.catalog import Catalog
-from skill.config import SkillConfig
 from skill.guidebook import Guidebook
 
 
 class Resources(NamedTuple):
-    """What every handler may read: the guide, its audio, the configuration."""
+    """What every handler may read: the guide, its audio, and whether places are kept."""
 
     guidebook: Guidebook
     catalog: Catalog
-    config: SkillConfig
     # A persistence adapter keeps listening positions between sessions.
     remembers: bool = False
 

@@ -2,7 +2,8 @@
 
 There, sections play as speech, so the place worth keeping is the section a listener would
 continue with: the rest of a long section, or the next one. Devices with AudioPlayer keep
-their exact place in a clip (guided listening), which a spoken section never overwrites.
+their exact place in a clip (guided listening), which a spoken section never overwrites,
+not even on another device of the same account (a phone after the Echo in the kitchen).
 """
 
 from __future__ import annotations
@@ -28,5 +29,8 @@ class BookmarkInterceptor(AbstractResponseInterceptor):
             return
         listener = Listener(handler_input, self.resources, self.resources.catalog.order)
         start = listener.order.start_of(section)
-        if start is not None and not listener.has_audio_player:
+        if start is None or listener.has_audio_player:
+            return
+        saved = listener.saved()
+        if saved is None or not saved.is_exact:
             listener.save(start.token)

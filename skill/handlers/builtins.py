@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,8 +20,10 @@ from ask_sdk_model import Response
 from skill.guidebook import Words
 from skill.handlers import Resources
 from skill.handlers.replies import (
-    SILENT, AnswerHandler, Card, Heard, Reply, hear, request_name, request_type, send,
+    AnswerHandler, Card, Heard, Reply, ask_what_next, hear, request_name, request_type,
+    restrict_speech, send,
 )
+from skill.handlers.topics import topic_prompt
 from skill.intents import (
     CANCEL, FALLBACK, HELP, LOOP_OFF, LOOP_ON, NAVIGATE_HOME, SHUFFLE_OFF, SHUFFLE_ON, STOP,
 )
@@ -29,44 +32,24 @@ from skill.state import Conversation
 
 logger = logging.getLogger(__name__)
 
-# Requests that may carry speech in their response; others (AudioPlayer, PlaybackController
-# and system events) may carry AudioPlayer directives only.
-CONVERSATIONAL = ("LaunchRequest", "IntentRequest")
-
-
-def _with_reprompt(resources: Resources, *texts: str) -> Reply:
-    """Say `texts`, keep listening, and ask what to hear if nothing comes."""
-    reprompt = resources.guidebook.words.reprompt
-    return Reply(speech=Speech().say(*texts), reprompt=Speech().say(reprompt))
-
 
 def apology(words: Words) -> Reply:
     """Sorry, and what to ask for next; the session stays open."""
-    return Reply(
-        speech=Speech().say(words.error, words.reprompt), reprompt=Speech().say(words.reprompt)
-    )
+    return ask_what_next(words, words.error)
 
 
 def launch(resources: Resources, heard: Heard) -> Reply:
     """Welcome, the disclaimer and a few topics to choose from; the card shows the first two
     in the Alexa app and on a screen."""
     words = resources.guidebook.words
-    return Reply(
-        speech=Speech().say(words.welcome, words.disclaimer, words.reprompt),
-        reprompt=Speech().say(words.reprompt),
-        card=Card(words.name, f"{words.welcome}\n{words.disclaimer}", words.screen_hint),
-        state=Conversation(),
-    )
+    welcome = ask_what_next(words, words.welcome, words.disclaimer, state=Conversation())
+    card = Card(words.name, f"{words.welcome}\n{words.disclaimer}", words.screen_hint)
+    return replace(welcome, card=card)
 
 
 def help_(resources: Resources, heard: Heard) -> Reply:
     """What to say, and the way to crisis help; the pending question is dropped."""
-    words = resources.guidebook.words
-    return Reply(
-        speech=Speech().say(words.help, words.reprompt),
-        reprompt=Speech().say(words.reprompt),
-        state=heard.state.but(offer=None),
-    )
+    return topic_prompt(resources, heard.state, resources.guidebook.words.help)
 
 
 def goodbye(resources: Resources, heard: Heard) -> Reply:
@@ -75,22 +58,20 @@ def goodbye(resources: Resources, heard: Heard) -> Reply:
 
 
 def fallback(resources: Resources, heard: Heard) -> Reply:
-    """Not understood: say so gently; any pending question still stands."""
-    return _with_reprompt(resources, resources.guidebook.words.fallback)
+    """Not understood: say so gently, with the way to crisis help; any pending question stands."""
+    words = resources.guidebook.words
+    return ask_what_next(words, words.fallback)
 
 
 def unsupported(resources: Resources, heard: Heard) -> Reply:
     """Loop and shuffle have no meaning in a conversation."""
-    return _with_reprompt(resources, resources.guidebook.words.unsupported)
-
-
-def session_ended(resources: Resources, heard: Heard) -> Reply:
-    """The session closed; Alexa takes no speech here."""
-    return SILENT
+    words = resources.guidebook.words
+    return ask_what_next(words, words.unsupported)
 
 
 class CatchAllHandler(AbstractRequestHandler):
-    """Whatever no other handler took: intents get the fallback, events pass silently."""
+    """Whatever no other handler took: intents get the fallback, events (a session's end,
+    AudioPlayer reports nothing else answered) pass silently."""
 
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
@@ -99,10 +80,8 @@ class CatchAllHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        if request_type(handler_input) not in CONVERSATIONAL:
-            return send(handler_input, SILENT)
-        heard = hear(handler_input, self.resources.guidebook)
-        return send(handler_input, fallback(self.resources, heard))
+        reply = fallback(self.resources, hear(handler_input, self.resources.guidebook))
+        return send(handler_input, restrict_speech(request_type(handler_input), reply))
 
 
 class ErrorHandler(AbstractExceptionHandler):
@@ -123,16 +102,14 @@ class ErrorHandler(AbstractExceptionHandler):
             "".join(traceback.format_tb(exception.__traceback__)),
         )
         handler_input.response_builder = ResponseFactory()
-        if request_type(handler_input) not in CONVERSATIONAL:
-            return send(handler_input, SILENT)
-        return send(handler_input, apology(self.resources.guidebook.words))
+        reply = apology(self.resources.guidebook.words)
+        return send(handler_input, restrict_speech(request_type(handler_input), reply))
 
 
 def handlers(resources: Resources) -> Sequence[AbstractRequestHandler]:
     """Launch, help, stop and the other built-ins, then the catch-all for anything left."""
     answers = {
         "LaunchRequest": launch,
-        "SessionEndedRequest": session_ended,
         HELP: help_,
         STOP: goodbye,
         CANCEL: goodbye,

@@ -8,7 +8,6 @@ and answers with AudioPlayer directives, adding words only where Alexa allows th
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from functools import cached_property
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -19,23 +18,16 @@ from ask_sdk_model.interfaces.audioplayer import (
 )
 
 from skill.handlers import Resources
-from skill.handlers.builtins import CONVERSATIONAL
-from skill.handlers.replies import Heard, Reply, hear, send
+from skill.handlers.context import PlayerState, has_audio_player, holds_our_audio, player_state
+from skill.handlers.replies import (
+    Heard, Reply, ask_what_next, hear, request_type, restrict_speech, send,
+)
 from skill.playback import Cue, PlayOrder, ResumePoint, Track, parse_token
 from skill.speech import Speech
 
 logger = logging.getLogger(__name__)
 
 PERSISTENCE_ERRORS = (PersistenceException, AttributesManagerException)
-
-
-@dataclass(frozen=True)
-class PlayerState:
-    """What the request says the device's AudioPlayer holds: a token of ours, or None."""
-
-    token: str | None
-    offset_ms: int
-    activity: str
 
 
 class Listener:
@@ -55,21 +47,13 @@ class Listener:
 
     @cached_property
     def has_audio_player(self) -> bool:
-        context = self.envelope.context
-        system = context.system if context else None
-        device = system.device if system else None
-        interfaces = device.supported_interfaces if device else None
-        return bool(interfaces and interfaces.audio_player is not None)
+        """Whether the device streams long-form audio."""
+        return has_audio_player(self.handler_input)
 
     @cached_property
     def player(self) -> PlayerState:
-        context = self.envelope.context
-        state = context.audio_player if context else None
-        if state is None:
-            return PlayerState(None, 0, "IDLE")
-        token = state.token if parse_token(state.token) else None
-        activity = state.player_activity.value if state.player_activity else "IDLE"
-        return PlayerState(token, max(0, state.offset_in_milliseconds or 0), activity)
+        """What the device's AudioPlayer holds."""
+        return player_state(self.handler_input)
 
     @property
     def in_conversation(self) -> bool:
@@ -80,12 +64,7 @@ class Listener:
     @property
     def listening(self) -> bool:
         """Whether "next", "pause" and the like are about our audio on this device."""
-        return (
-            self.has_audio_player
-            and not self.in_conversation
-            and self.player.token is not None
-            and self.player.activity != "IDLE"
-        )
+        return holds_our_audio(self.handler_input) and not self.in_conversation
 
     def saved(self) -> ResumePoint | None:
         """The listener's stored place, or None (none kept, or storage unavailable)."""
@@ -103,16 +82,9 @@ class Listener:
 
     def save(self, token: str | None, offset_ms: int = 0, enqueued: str = "") -> None:
         """Keep the listener's place in this clip (and what is queued after it)."""
-        parts = parse_token(token)
-        if not self.resources.remembers or parts is None:
+        if not self.resources.remembers or token is None or parse_token(token) is None:
             return
-        point = ResumePoint(
-            section=parts.section_id,
-            token=token,
-            offset_ms=max(0, offset_ms),
-            saved_at=self.request.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            enqueued=enqueued,
-        )
+        point = ResumePoint(token=token, offset_ms=max(0, offset_ms), enqueued=enqueued)
         manager = self.handler_input.attributes_manager
         try:
             manager.persistent_attributes = point.to_attributes()
@@ -130,19 +102,19 @@ class Listener:
         return True
 
     def answer(self, text: str | None = None, *directives: object, end: bool = True) -> Response:
-        """Send directives, with words only where Alexa allows them (not to playback events)."""
-        builder = self.handler_input.response_builder
+        """Send directives, with words only where Alexa allows them (not to playback events).
+
+        Words that keep the session open (`end` false) go on to ask what to hear next.
+        """
         for directive in directives:
-            builder.add_directive(directive)
-        if self.request.object_type not in CONVERSATIONAL:
-            return builder.response
+            self.handler_input.response_builder.add_directive(directive)
         if not text:
-            builder.set_should_end_session(end)
-            return builder.response
-        if end:
-            return send(self.handler_input, Reply(speech=Speech().say(text), end_session=True))
-        reprompt = Speech().say(self.resources.guidebook.words.reprompt)
-        return send(self.handler_input, Reply(speech=Speech().say(text), reprompt=reprompt))
+            reply = Reply(end_session=end)
+        elif end:
+            reply = Reply(speech=Speech().say(text), end_session=True)
+        else:
+            reply = ask_what_next(self.resources.guidebook.words, text)
+        return send(self.handler_input, restrict_speech(request_type(self.handler_input), reply))
 
     def play(self, cue: Cue, text: str | None = None) -> Response:
         """Replace whatever plays with this clip; the session ends so the audio can play."""

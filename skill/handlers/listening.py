@@ -20,6 +20,7 @@ from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirective, StopDirective
 
 from skill.handlers import Resources
+from skill.handlers.context import stop_our_audio
 from skill.handlers.listener import Listener
 from skill.handlers.navigation import continue_listening
 from skill.handlers.replies import request_name, send
@@ -81,10 +82,11 @@ def continue_where_left_off(listener: Listener) -> Response:
     if listener.has_audio_player:
         return resume(listener)
     saved = listener.saved()
+    section_id = saved.section_id if saved else None
     resources, heard = listener.resources, listener.heard
-    if saved is None or not resources.guidebook.has(saved.section):
+    if section_id is None or not resources.guidebook.has(section_id):
         return send(listener.handler_input, continue_listening(resources, heard))
-    return send(listener.handler_input, section_reply(resources, heard.state, saved.section))
+    return send(listener.handler_input, section_reply(resources, heard.state, section_id))
 
 
 def pause(listener: Listener) -> Response:
@@ -128,11 +130,17 @@ def unsupported(listener: Listener) -> Response:
 
 
 def forget_me(listener: Listener) -> Response:
-    """"Forget me": delete the stored place and say so, or say that nothing is kept."""
+    """"Forget me": delete the stored place and say so, or say that nothing is kept.
+
+    Our audio stops too: left playing, it would report its place and that would be saved again.
+    """
     words = listener.resources.guidebook.words
     if not listener.resources.remembers:
         return listener.answer(words.nothing_stored, end=False)
-    return listener.answer(words.forgotten if listener.forget() else words.error, end=False)
+    if not listener.forget():
+        return listener.answer(words.error, end=False)
+    stop_our_audio(listener.handler_input)
+    return listener.answer(words.forgotten, end=False)
 
 
 def started(listener: Listener) -> Response:
@@ -165,8 +173,13 @@ def finished(listener: Listener) -> Response:
 
 
 def stopped(listener: Listener) -> Response:
-    """Playback stopped (pause, stop, another app): keep the exact offset for resuming."""
-    listener.save(listener.request.token, listener.request.offset_in_milliseconds or 0)
+    """Playback stopped (pause, stop, another app): keep the exact offset for resuming.
+
+    Only a place still kept is moved: the stop that follows "forget me" must not bring back
+    what was just deleted (a clip that starts always saves its place first).
+    """
+    if listener.saved() is not None:
+        listener.save(listener.request.token, listener.request.offset_in_milliseconds or 0)
     return listener.answer()
 
 

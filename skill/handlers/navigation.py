@@ -9,6 +9,7 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.guidebook import FollowUp
 from skill.handlers import Resources
+from skill.handlers.builtins import goodbye
 from skill.handlers.reflection import reflection_reply
 from skill.handlers.replies import AnswerHandler, Heard, Reply
 from skill.handlers.safety import crisis_reply
@@ -28,11 +29,19 @@ def pending_follow_up(resources: Resources, state: Conversation) -> FollowUp | N
     return follow_ups[state.follow_up] if state.follow_up < len(follow_ups) else None
 
 
+def rest_of_section(resources: Resources, state: Conversation) -> Reply | None:
+    """The section's next batch, when "Shall I go on?" is waiting for an answer."""
+    if state.offer is Offer.MORE and state.section is not None:
+        return section_reply(resources, state, state.section, state.batch + 1)
+    return None
+
+
 def answer_yes(resources: Resources, heard: Heard) -> Reply:
     """Do what was offered: the rest of the section, another section or a reflection."""
     state = heard.state
-    if state.offer is Offer.MORE and state.section is not None:
-        return section_reply(resources, state, state.section, state.batch + 1)
+    rest = rest_of_section(resources, state)
+    if rest is not None:
+        return rest
     follow_up = pending_follow_up(resources, state)
     if follow_up is None:
         return topic_prompt(resources, state)
@@ -46,7 +55,7 @@ def answer_no(resources: Resources, heard: Heard) -> Reply:
     state = heard.state
     words = resources.guidebook.words
     if state.offer is None:
-        return Reply(speech=Speech().say(words.goodbye), end_session=True)
+        return goodbye(resources, heard)
     if pending_follow_up(resources, state) is not None:
         follow_ups = resources.guidebook.section(state.section).follow_ups
         for index in range(state.follow_up + 1, len(follow_ups)):
@@ -111,10 +120,7 @@ def pause(resources: Resources, heard: Heard) -> Reply:
 
 def continue_listening(resources: Resources, heard: Heard) -> Reply:
     """"Continue where I left off" within this session: the rest of the section, or the next."""
-    state = heard.state
-    if state.offer is Offer.MORE and state.section is not None:
-        return section_reply(resources, state, state.section, state.batch + 1)
-    return next_section(resources, heard)
+    return rest_of_section(resources, heard.state) or next_section(resources, heard)
 
 
 def handlers(resources: Resources) -> Sequence[AbstractRequestHandler]:

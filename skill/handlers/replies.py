@@ -16,14 +16,18 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Intent, IntentRequest, Response, Slot
 from ask_sdk_model.ui import SimpleCard
 
-from skill.display import screen_directive, supports_screen
-from skill.guidebook import Guidebook
+from skill.display import screen_directive
+from skill.guidebook import Guidebook, Words
 from skill.handlers import Resources
+from skill.handlers.context import supports_screen
 from skill.intents import TOPIC_SLOT
 from skill.speech import Speech
 from skill.state import ATTRIBUTE, Conversation
 
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
+# Requests that may carry speech in their response; others (AudioPlayer, PlaybackController
+# and system events) may carry AudioPlayer directives only.
+CONVERSATIONAL = ("LaunchRequest", "IntentRequest")
 # Request attribute through which `send` hands a reply's resume_at to the bookmark interceptor.
 RESUME_AT = "resume_at"
 
@@ -56,6 +60,20 @@ class Reply:
 
 
 SILENT = Reply()
+
+
+def ask_what_next(words: Words, *lead: str, state: Conversation | None = None) -> Reply:
+    """Say `lead`, then ask what to hear next; the session stays open for the answer."""
+    return Reply(
+        speech=Speech().say(*lead, words.reprompt),
+        reprompt=Speech().say(words.reprompt),
+        state=state,
+    )
+
+
+def restrict_speech(kind: str | None, reply: Reply) -> Reply:
+    """The reply for a request of this type: itself where Alexa takes speech, else SILENT."""
+    return reply if kind in CONVERSATIONAL else SILENT
 
 
 @dataclass(frozen=True)
@@ -125,21 +143,26 @@ def hear(handler_input: HandlerInput, guidebook: Guidebook) -> Heard:
     )
 
 
+def resolved_ids(slot: Slot) -> list[str]:
+    """The value ids entity resolution matched the slot's words to, best first."""
+    resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
+    ids: list[str] = []
+    for authority in resolutions or ():
+        code = authority.status.code if authority and authority.status else None
+        # Compared by value: the status classes load with the first request that has them.
+        if code is not None and code.value == ER_SUCCESS_MATCH:
+            ids += [m.value.id for m in authority.values or () if m and m.value and m.value.id]
+    return ids
+
+
 def resolve_topic(slot: Slot | None, guidebook: Guidebook) -> str | None:
     """The section id entity resolution matched, else the section the words name exactly."""
     if slot is None:
         return None
-    resolutions = slot.resolutions.resolutions_per_authority if slot.resolutions else None
-    for authority in resolutions or ():
-        code = authority.status.code if authority and authority.status else None
-        # Compared by value: the status classes load with the first request that has them.
-        if code is None or code.value != ER_SUCCESS_MATCH:
-            continue
-        for match in authority.values or ():
-            section_id = match.value.id if match and match.value else None
-            if guidebook.has(section_id):
-                return section_id
-    return guidebook.resolve_phrase(slot.value) if slot.value else None
+    section_id = next((i for i in resolved_ids(slot) if guidebook.has(i)), None)
+    if section_id is None and slot.value:
+        return guidebook.resolve_phrase(slot.value)
+    return section_id
 
 
 def send(handler_input: HandlerInput, reply: Reply) -> Response:
@@ -152,7 +175,7 @@ def send(handler_input: HandlerInput, reply: Reply) -> Response:
         handler_input.attributes_manager.session_attributes[ATTRIBUTE] = reply.state.to_attributes()
     if reply.resume_at is not None:
         handler_input.attributes_manager.request_attributes[RESUME_AT] = reply.resume_at
-    if reply.card is not None and supports_screen(envelope):
+    if reply.card is not None and supports_screen(handler_input):
         handler_input.response_builder.add_directive(
             screen_directive(reply.card.title, reply.card.text, reply.card.hint)
         )
@@ -165,6 +188,7 @@ def build_response(reply: Reply, builder: ResponseFactory) -> Response:
         builder.speak(reply.speech.ssml())
         if reply.reprompt is not None and not reply.end_session:
             builder.ask(reply.reprompt.ssml(reprompt=True))
+    if reply.speech is not None or reply.end_session:
         builder.set_should_end_session(reply.end_session)
     if reply.card is not None:
         builder.set_card(SimpleCard(title=reply.card.title, content=reply.card.text))

@@ -1,8 +1,10 @@
 """Safety: anyone who may be in danger hears crisis lines before anything else.
 
-Registered first. Besides the crisis intent, any request whose slot holds a crisis phrase
-("tell me about I want to die") is answered here, so a danger said inside a topic still
-reaches help. Alexa's own voice only: the answer works even when audio hosting is down.
+Registered first. Besides the crisis intent, any request whose slot resolved to the crisis
+value or holds a crisis phrase or danger word ("tell me about self harm") is answered here,
+so a danger said inside a topic still reaches help. Guided listening stops first, or the
+guide would play on once the numbers were said. Alexa's own voice only: the answer works
+even when audio hosting is down.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.guidebook import Crisis
 from skill.handlers import Resources
-from skill.handlers.replies import Card, Reply, hear, request_name, send, slots_of
-from skill.intents import CRISIS
+from skill.handlers.context import stop_our_audio
+from skill.handlers.replies import (
+    Card, Reply, hear, request_name, resolved_ids, send, slots_of,
+)
+from skill.intents import CRISIS, CRISIS_TOPIC
 from skill.speech import Speech
 from skill.state import Conversation, Turn
 
@@ -24,34 +28,17 @@ from skill.state import Conversation, Turn
 def crisis_reply(resources: Resources, locale: str | None, state: Conversation) -> Reply:
     """The crisis message, the locale's emergency number and lines, and a gentle closing."""
     crisis = resources.guidebook.crisis
-    spoken = numbers(crisis, locale, spoken=True)
+    spoken = crisis.numbers(locale, spoken=True)
     return Reply(
         speech=Speech().say(crisis.message, *spoken, crisis.closing),
         reprompt=Speech().say(*spoken),
-        card=Card(crisis.card_title, "\n".join(numbers(crisis, locale, spoken=False))),
+        card=Card(crisis.card_title, "\n".join(crisis.numbers(locale, spoken=False))),
         state=state.but(offer=None, last=Turn.CRISIS),
     )
 
 
-def numbers(crisis: Crisis, locale: str | None, *, spoken: bool) -> list[str]:
-    """The emergency number, then each crisis line: said aloud, or written for a card."""
-    local = crisis.lines_for(locale)
-    emergency = local.emergency
-    return [
-        crisis.emergency.format(
-            name=emergency.name, number=emergency.say if spoken else emergency.number
-        ),
-        *(
-            crisis.line.format(
-                how=line.how, name=line.name, number=line.say if spoken else line.number
-            )
-            for line in local.lines
-        ),
-    ]
-
-
 class CrisisHandler(AbstractRequestHandler):
-    """Answers the crisis intent, and any intent whose slots hold a crisis phrase."""
+    """Answers the crisis intent, and any intent whose slots speak of danger."""
 
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
@@ -60,10 +47,13 @@ class CrisisHandler(AbstractRequestHandler):
         if request_name(handler_input) == CRISIS:
             return True
         crisis = self.resources.guidebook.crisis
-        slots = slots_of(handler_input).values()
-        return any(slot.value and crisis.signals_danger(slot.value) for slot in slots)
+        return any(
+            CRISIS_TOPIC in resolved_ids(slot) or (slot.value and crisis.signals_danger(slot.value))
+            for slot in slots_of(handler_input).values()
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        stop_our_audio(handler_input)
         heard = hear(handler_input, self.resources.guidebook)
         return send(handler_input, crisis_reply(self.resources, heard.locale, heard.state))
 

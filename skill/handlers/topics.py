@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.handlers import Resources
-from skill.handlers.replies import AnswerHandler, Card, Heard, Reply
+from skill.handlers.replies import AnswerHandler, Card, Heard, Reply, ask_what_next
 from skill.intents import PLAY_GUIDE, TOPIC
 from skill.speech import Speech
 from skill.state import Conversation, Offer, Turn
@@ -41,12 +41,7 @@ def section_reply(
 
 def topic_prompt(resources: Resources, state: Conversation, *lead: str) -> Reply:
     """Ask which topic to hear, after any leading words; nothing is pending after it."""
-    reprompt = resources.guidebook.words.reprompt
-    return Reply(
-        speech=Speech().say(*lead, reprompt),
-        reprompt=Speech().say(reprompt),
-        state=state.but(offer=None),
-    )
+    return ask_what_next(resources.guidebook.words, *lead, state=state.but(offer=None))
 
 
 def ask_topic(resources: Resources, heard: Heard) -> Reply:
@@ -61,8 +56,6 @@ def ask_topic(resources: Resources, heard: Heard) -> Reply:
 def ask_section(resources: Resources, heard: Heard) -> Reply:
     """A question only one section answers ("will I regret cutting them off")."""
     section = resources.guidebook.section_for_intent(heard.name)
-    if section is None:
-        return topic_prompt(resources, heard.state)
     return section_reply(resources, heard.state, section.id)
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for audio tests: synthetic signals, small sections, and a loopback speech server.
+"""Fixtures for audio tests: synthetic signals, small sections, stores' manifests, the clip
+cache and a loopback speech server.
 
 The offline voice itself is `offline_voice` from tests/conftest.py (one model load per session).
 """
@@ -9,6 +10,7 @@ import http.server
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,9 +22,23 @@ from pydub import AudioSegment
 from pydub.generators import Sine, WhiteNoise
 
 from audio import ffmpeg
+from audio.cache import ClipCache
+from audio.manifest import MANIFEST_KEY, Manifest, parse_manifest
+from audio.stores import Store
 from content.models import FollowUp, Section
 
 SPEECH_RATE = 22050
+SINE_RATE = 24000
+# What the `record_sleeps` fixture gives: the delays asked for, and the sleep that records them.
+Sleeps = tuple[list[float], Callable[[float], None]]
+
+
+def sine(
+    frequency: float, amplitude: float, seconds: float = 3.0, phase: float = 0.0
+) -> np.ndarray:
+    """A pure tone as float samples at SINE_RATE."""
+    time = np.arange(int(seconds * SINE_RATE)) / SINE_RATE
+    return (amplitude * np.sin(2 * np.pi * frequency * time + phase)).astype(np.float32)
 
 
 def syllables(seconds: float, level_dbfs: float = -20.0, rate: int = SPEECH_RATE) -> AudioSegment:
@@ -51,6 +67,19 @@ def decoded(mp3: bytes, sample_rate: int = 24000) -> np.ndarray:
     return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
 
 
+def published(store: Store) -> Manifest:
+    """The store's manifest.json, which must be there and valid."""
+    data = store.get(MANIFEST_KEY)
+    assert data is not None, "no manifest.json in the store"
+    return parse_manifest(data)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> ClipCache:
+    """An empty clip cache for this test."""
+    return ClipCache(tmp_path / "cache")
+
+
 @pytest.fixture
 def make_section() -> Callable[..., Section]:
     """Builds a validated Section from a body text, with placeholder answers for the rest."""
@@ -75,10 +104,14 @@ def make_section() -> Callable[..., Section]:
 
 @dataclass
 class SpeechServer:
-    """A local stand-in for Google's speech endpoint, answering from a script of responses."""
+    """A local stand-in for Google's speech endpoint, answering from a script of responses.
+
+    Each answer is (status, body) or (status, body, headers); headers given replace the
+    server's own, so a Content-Length longer than the body cuts the answer off.
+    """
 
     port: int
-    script: list[tuple[int, str]] = field(default_factory=list)
+    script: list[tuple[Any, ...]] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)
 
     @property
@@ -93,11 +126,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         state: SpeechServer = self.server.state
         length = int(self.headers.get("Content-Length", 0))
         state.bodies.append(self.rfile.read(length).decode("utf-8"))
-        status, body = state.script.pop(0) if state.script else (500, "script exhausted")
+        status, body, *given = state.script.pop(0) if state.script else (500, "script exhausted")
         payload = body.encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Content-Length": str(len(payload)),
+            **(given[0] if given else {}),
+        }
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
 
@@ -139,7 +177,7 @@ def loopback_session(base_url: str) -> requests.Session:
 
 
 @pytest.fixture
-def record_sleeps() -> tuple[list[float], Callable[[float], None]]:
+def record_sleeps() -> Sleeps:
     """A list of requested delays and a sleep function that records instead of waiting."""
     delays: list[float] = []
     return delays, delays.append

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from audio.voices.backoff import Backoff
-
-Sleeps = tuple[list[float], Callable[[float], None]]
+from tests.audio.conftest import Sleeps
 
 
 class Flaky:

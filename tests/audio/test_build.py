@@ -5,11 +5,15 @@ Local builds use a folder under tmp_path; S3 builds go through boto3 to moto's s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydub import AudioSegment
 
 from audio.build import (
     CLIP_CACHE_CONTROL,
@@ -21,27 +25,49 @@ from audio.build import (
 from audio.cache import ClipCache
 from audio.check import check_store
 from audio.errors import AudioError, StoreError, SynthesisError
-from audio.manifest import MANIFEST_KEY, Manifest, Target, parse_manifest
+from audio.manifest import MANIFEST_KEY, Target, parse_manifest
 from audio.narration import RenderedPart
 from audio.settings import RenderSettings
 from audio.stores import LocalStore, S3Store, Store
 from audio.voices import Voice, make_voice
 from content import Guide
+from tests.audio.conftest import published
 
 SETTINGS = RenderSettings()
 Edit = Callable[[Guide, str, str], Guide]
 pytestmark = pytest.mark.slow  # real synthesis with the offline voice
 
 
-def published(store: Store) -> Manifest:
-    data = store.get(MANIFEST_KEY)
-    assert data is not None, "no manifest.json in the store"
-    return parse_manifest(data)
+def holds_its_manifest(store: Store) -> bool:
+    """Every clip the published manifest lists is in the store with its recorded sha256."""
+    return all(
+        hashlib.sha256(store.get(part.key) or b"").hexdigest() == part.sha256
+        for part in published(store).parts
+    )
 
 
-@pytest.fixture
-def cache(tmp_path: Path) -> ClipCache:
-    return ClipCache(tmp_path / "cache")
+@dataclass(frozen=True)
+class FailingVoice:
+    """The offline voice, except that it cannot say any sentence containing `words`."""
+
+    voice: Voice
+    words: str
+
+    @property
+    def id(self) -> str:
+        return self.voice.id
+
+    def synthesize(self, text: str) -> AudioSegment:
+        if self.words in text:
+            raise SynthesisError(f"cannot say {text!r}")
+        return self.voice.synthesize(text)
+
+
+class InterruptedDeletes(LocalStore):
+    """A folder store where Ctrl-C arrives while clips are being deleted."""
+
+    def delete(self, keys: Sequence[str]) -> None:
+        raise KeyboardInterrupt
 
 
 @pytest.fixture
@@ -97,14 +123,37 @@ def test_changing_one_section_renders_and_uploads_only_that_section(
     assert report.published
 
 
-def test_force_narrates_and_uploads_everything_again(
+def test_force_narrates_again_under_new_keys_and_leaves_the_old_clips_untouched(
     build: Callable[..., BuildReport], tmp_path: Path
 ) -> None:
     store = LocalStore(tmp_path / "store")
-    first = build(store)
+    build(store)
+    before = published(store)
     report = build(store, force=True)
-    assert (report.synthesized, report.cached, report.skipped) == (3, 0, 0)
-    assert report.uploaded == first.clips
+    after = published(store)
+    assert (report.synthesized, report.cached) == (3, 0)
+    # The offline voice never says a sentence the same way twice: new bytes, so new keys.
+    assert report.uploaded == report.clips == len(after.parts)
+    assert not after.keys & before.keys
+    assert [s.fingerprint for s in after.sections] == [s.fingerprint for s in before.sections]
+    for part in before.parts:
+        assert hashlib.sha256(store.get(part.key) or b"").hexdigest() == part.sha256
+    assert check_store(store, SETTINGS).ok
+
+
+def test_a_forced_rebuild_failing_midway_leaves_the_previous_manifest_whole(
+    small_guide: Guide, offline_voice: Voice, cache: ClipCache, tmp_path: Path
+) -> None:
+    store = LocalStore(tmp_path / "store")
+    build_store(small_guide, store, offline_voice, SETTINGS, cache)
+    before = store.get(MANIFEST_KEY)
+    failing = FailingVoice(offline_voice, "begin again")  # the last section's only sentence
+    with pytest.raises(SynthesisError, match="cannot say"):
+        build_store(small_guide, store, failing, SETTINGS, cache, BuildOptions(force=True))
+    assert store.get(MANIFEST_KEY) == before
+    assert len(store.list("clips/")) > len(published(store).parts)  # new clips were uploaded
+    assert holds_its_manifest(store)
+    assert check_store(store, SETTINGS).ok
 
 
 def test_a_new_store_is_filled_from_the_cache_without_synthesis(
@@ -130,17 +179,56 @@ def test_a_clip_deleted_from_the_store_is_uploaded_again_from_the_cache(
     assert check_store(store, SETTINGS).ok
 
 
-def test_prune_deletes_clips_the_new_manifest_no_longer_references(
+def test_prune_deletes_a_clip_one_build_after_it_stops_being_used(
     build: Callable[..., BuildReport], small_guide: Guide, edit_section: Edit, tmp_path: Path
 ) -> None:
     store = LocalStore(tmp_path / "store")
     build(store)
-    old = published(store).sections[0].parts
+    oldest = published(store).sections[0].parts
     report = build(store, edit_section(small_guide, "first-steps", "One step."), prune=True)
-    assert report.pruned == len(old)
-    assert all(store.get(part.key) is None for part in old)
+    # Running skills may still play the manifest just replaced: its clips stay.
+    assert report.pruned == 0
+    assert all(store.get(part.key) is not None for part in oldest)
+    previous = published(store)
+
+    report = build(store, edit_section(small_guide, "first-steps", "Two steps."), prune=True)
+    assert report.pruned == len(oldest)
+    assert all(store.get(part.key) is None for part in oldest)
     remaining = {item.key for item in store.list("clips/")}
-    assert remaining == published(store).keys
+    assert remaining == published(store).keys | previous.keys
+
+
+def test_ctrl_c_while_pruning_is_reported_after_the_manifest_is_published(
+    build: Callable[..., BuildReport], small_guide: Guide, edit_section: Edit, tmp_path: Path
+) -> None:
+    store = InterruptedDeletes(tmp_path / "store")
+    build(store)
+    before = published(store)
+    report = build(store, edit_section(small_guide, "onward", "Keep going."), prune=True)
+    assert report.published
+    assert report.prune_error == "pruning was interrupted"
+    assert published(store).sections[2].fingerprint != before.sections[2].fingerprint
+    assert holds_its_manifest(store)
+
+
+def test_a_build_over_a_manifest_that_is_not_valid_warns_and_replaces_it(
+    build: Callable[..., BuildReport], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = LocalStore(tmp_path / "store")
+    build(store)
+    store.put(MANIFEST_KEY, b'{"schema_version": 1, "sec', content_type="application/json",
+              cache_control="no-cache")
+    with caplog.at_level(logging.WARNING, logger="audio.inventory"):
+        report = build(store, prune=True)
+    assert f"{store.uri(MANIFEST_KEY)} is not a valid manifest; the build replaces it" in (
+        caplog.text
+    )
+    assert report.published
+    assert (report.synthesized, report.cached, report.uploaded) == (0, 3, 0)
+    assert check_store(store, SETTINGS).ok
+    # What the broken manifest listed is unknown, and running skills may still play it.
+    assert report.pruned == 0
+    assert report.prune_error is not None and report.prune_error.startswith("no clip was deleted")
 
 
 def test_a_synthesis_failure_publishes_nothing_and_keeps_the_previous_manifest(

@@ -12,7 +12,7 @@ from audio.cache import ClipCache, default_cache_dir
 from audio.narration import RenderedPart
 
 FINGERPRINT = "ab" * 32
-HOME_CACHE = Path.home() / ".cache" / "no-contact-companion"
+HOME_CACHE = Path("/home/ada/.cache/no-contact-companion")
 PARTS = (
     RenderedPart(number=1, mp3=b"\xff\xf3first part", duration=239.5),
     RenderedPart(number=2, mp3=b"\xff\xf3second", duration=12.25),
@@ -81,9 +81,11 @@ def test_a_cache_that_cannot_be_written_only_logs_a_warning(
     ("environ", "expected"),
     [
         ({"NOCONTACT_CACHE": "/data/clips", "XDG_CACHE_HOME": "/xdg"}, Path("/data/clips")),
-        ({"XDG_CACHE_HOME": "/xdg"}, Path("/xdg/no-contact-companion")),
-        ({"NOCONTACT_CACHE": "", "XDG_CACHE_HOME": ""}, HOME_CACHE),
-        ({}, HOME_CACHE),
+        ({"NOCONTACT_CACHE": "~/clips", "HOME": "/home/ada"}, Path("/home/ada/clips")),
+        ({"XDG_CACHE_HOME": "/xdg", "HOME": "/home/ada"}, Path("/xdg/no-contact-companion")),
+        ({"NOCONTACT_CACHE": "", "XDG_CACHE_HOME": "", "HOME": "/home/ada"}, HOME_CACHE),
+        ({"HOME": "/home/ada"}, HOME_CACHE),
+        ({}, Path.home() / ".cache" / "no-contact-companion"),
     ],
 )
 def test_the_cache_folder_follows_the_environment(environ: dict[str, str], expected: Path) -> None:

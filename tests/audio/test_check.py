@@ -13,11 +13,12 @@ from audio.build import BuildOptions, build_store
 from audio.cache import ClipCache
 from audio.check import Problem, check_store
 from audio.ffmpeg import run_ffmpeg
-from audio.manifest import MANIFEST_KEY, Manifest, parse_manifest
+from audio.manifest import MANIFEST_KEY, clip_key
 from audio.settings import RenderSettings
 from audio.stores import LocalStore
 from audio.voices import Voice
 from content import Guide
+from tests.audio.conftest import published
 
 SETTINGS = RenderSettings()
 pytestmark = pytest.mark.slow  # real synthesis with the offline voice
@@ -41,18 +42,14 @@ def store(built: Path, tmp_path: Path) -> LocalStore:
     return LocalStore(tmp_path / "store")
 
 
-def manifest_of(store: LocalStore) -> Manifest:
-    return parse_manifest(store.get(MANIFEST_KEY) or b"")
-
-
 def test_a_fresh_build_passes(store: LocalStore) -> None:
     report = check_store(store, SETTINGS)
     assert report.ok, report.problems
-    assert (report.sections, report.clips) == (3, len(manifest_of(store).parts))
+    assert (report.sections, report.clips) == (3, len(published(store).parts))
 
 
 def test_missing_changed_and_truncated_clips_are_each_named(store: LocalStore) -> None:
-    first, second, third = manifest_of(store).parts[:3]
+    first, second, third = published(store).parts[:3]
     store.delete([first.key])
     data = bytearray(store.get(second.key) or b"")
     data[-1] ^= 0xFF
@@ -79,12 +76,13 @@ def test_a_clip_outside_alexas_format_is_reported_with_the_rule_it_breaks(
          "-codec:a", "libmp3lame", "-b:a", "128k", "-ar", "44100", "-f", "mp3", "pipe:1"],
         tone.raw_data,
     )
-    manifest = manifest_of(store)
-    part = manifest.parts[0]
-    store.put(part.key, mp3, content_type="audio/mpeg", cache_control="no-cache")
+    manifest = published(store)
     section = manifest.sections[0]
     digest = hashlib.sha256(mp3).hexdigest()
-    replaced = part.model_copy(update={"sha256": digest, "bytes": len(mp3)})
+    replaced = section.parts[0].model_copy(
+        update={"key": clip_key(section.id, digest, 1), "sha256": digest, "bytes": len(mp3)}
+    )
+    store.put(replaced.key, mp3, content_type="audio/mpeg", cache_control="no-cache")
     sections = (section.model_copy(update={"parts": (replaced, *section.parts[1:])}),
                 *manifest.sections[1:])
     store.put(MANIFEST_KEY, manifest.model_copy(update={"sections": sections}).to_json(),

@@ -15,9 +15,7 @@ from audio.errors import SynthesisError
 from audio.voices import make_voice
 from audio.voices.backoff import Backoff
 from audio.voices.gtts_voice import GttsVoice
-from tests.audio.conftest import SpeechServer, loopback_session
-
-Sleeps = tuple[list[float], Callable[[float], None]]
+from tests.audio.conftest import Sleeps, SpeechServer, loopback_session
 
 
 def google_answer(seconds: float = 0.5) -> str:
@@ -84,6 +82,42 @@ def test_an_answer_without_audio_is_explained(
     speech_server.script.append((200, ")]}'\n\n[]"))
     with pytest.raises(SynthesisError, match="answered without audio"):
         voice_for(speech_server, record_sleeps[1]).synthesize("Rest now.")
+
+
+def test_an_answer_with_broken_audio_is_explained(
+    speech_server: SpeechServer, record_sleeps: Sleeps
+) -> None:
+    answer = google_answer().replace('[\\"', '[\\"%%not base64%%', 1)
+    speech_server.script.append((200, answer))
+    with pytest.raises(SynthesisError, match="answered without audio"):
+        voice_for(speech_server, record_sleeps[1]).synthesize("Rest now.")
+
+
+def test_an_answer_cut_off_midway_is_retried(
+    speech_server: SpeechServer, record_sleeps: Sleeps
+) -> None:
+    answer = google_answer()
+    cut_off = (200, answer[:40], {"Content-Length": str(len(answer))})
+    speech_server.script += [cut_off, (200, answer)]
+    delays, sleep = record_sleeps
+    assert len(voice_for(speech_server, sleep).synthesize("Rest now.")) > 0
+    assert delays == [0.5]
+
+
+def test_an_answer_that_cannot_be_read_is_explained_without_retrying(
+    speech_server: SpeechServer, record_sleeps: Sleeps
+) -> None:
+    speech_server.script.append((200, google_answer(), {"Content-Encoding": "gzip"}))
+    with pytest.raises(SynthesisError, match="the request to translate.google.com failed"):
+        voice_for(speech_server, record_sleeps[1]).synthesize("Rest now.")
+    assert record_sleeps[0] == []
+
+
+def test_text_with_nothing_to_say_gives_no_audio_and_sends_nothing(
+    speech_server: SpeechServer, record_sleeps: Sleeps
+) -> None:
+    assert len(voice_for(speech_server, record_sleeps[1]).synthesize("...")) == 0
+    assert speech_server.bodies == []
 
 
 def test_an_unreachable_service_is_retried_then_explained(record_sleeps: Sleeps) -> None:

@@ -11,16 +11,8 @@ from scipy.signal import resample_poly
 
 from audio import loudness
 from audio.render import to_samples
-from tests.audio.conftest import syllables
-
-RATE = 24000
-
-
-def sine(
-    frequency: float, amplitude: float, seconds: float = 3.0, phase: float = 0.0
-) -> np.ndarray:
-    time = np.arange(int(seconds * RATE)) / RATE
-    return (amplitude * np.sin(2 * np.pi * frequency * time + phase)).astype(np.float32)
+from tests.audio.conftest import SINE_RATE as RATE
+from tests.audio.conftest import sine, syllables
 
 
 def test_a_full_scale_997_hz_sine_reads_minus_3_lufs() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pytest
 
@@ -15,6 +16,7 @@ from audio.manifest import (
     SectionEntry,
     Target,
     clip_key,
+    manifest_changed,
     parse_manifest,
     plan_build,
     unreferenced,
@@ -31,7 +33,7 @@ def entry(
     fingerprint = digest(f"{section_id}:{version}")
     parts = tuple(
         Part(
-            key=clip_key(section_id, fingerprint, number),
+            key=clip_key(section_id, digest(f"{section_id}:{version}:{number}"), number),
             sha256=digest(f"{section_id}:{version}:{number}"),
             bytes=1000 * number,
             duration=duration,
@@ -42,8 +44,8 @@ def entry(
     return SectionEntry(id=section_id, title=title, fingerprint=fingerprint, parts=parts)
 
 
-def target(section_id: str, version: str = "v1", title: str | None = None) -> Target:
-    return Target(section_id, title or section_id.title(), digest(f"{section_id}:{version}"))
+def target(section_id: str, version: str = "v1") -> Target:
+    return Target(section_id, section_id.title(), digest(f"{section_id}:{version}"))
 
 
 def manifest(*entries: SectionEntry) -> Manifest:
@@ -54,7 +56,7 @@ def stored(manifest_: Manifest) -> dict[str, int]:
     return {part.key: part.bytes for part in manifest_.parts}
 
 
-def test_clip_key_is_section_then_short_fingerprint_then_part_number() -> None:
+def test_clip_key_is_section_then_the_start_of_the_clips_own_hash_then_part_number() -> None:
     assert clip_key("guilt-trips", "ab" * 32, 2) == "clips/guilt-trips/abababababababab-2.mp3"
 
 
@@ -75,8 +77,6 @@ def test_published_json_follows_the_shared_schema_and_reads_back_equal() -> None
     [
         (lambda d: d.update(schema_version=2), "schema_version"),
         (lambda d: d["sections"][0]["parts"][0].update(duration=240.5), "duration"),
-        (lambda d: d["sections"][0]["parts"][0].update(key="clips/intro/0000000000000000-1.mp3"),
-         "part keys must be"),
         (lambda d: d["sections"].append(d["sections"][0]), "sections repeated: intro"),
         (lambda d: d["sections"][0]["parts"][0].update(sha256="not-a-hash"), "sha256"),
     ],
@@ -85,6 +85,25 @@ def test_a_manifest_that_breaks_the_schema_is_refused_with_the_reason(change, co
     data = json.loads(manifest(entry("intro")).to_json())
     change(data)
     with pytest.raises(ManifestError, match=complaint):
+        parse_manifest(json.dumps(data).encode())
+
+
+INTRO = entry("intro")
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "clips/intro/0000000000000000-1.mp3",  # another clip's bytes
+        f"clips/intro/{INTRO.fingerprint[:16]}-1.mp3",  # the section's input, not the clip
+        clip_key("intro", INTRO.parts[0].sha256, 2),  # another part number
+        clip_key("outro", INTRO.parts[0].sha256, 1),  # another section
+    ],
+)
+def test_a_part_key_must_name_its_section_its_own_bytes_and_its_number(key: str) -> None:
+    data = json.loads(manifest(INTRO).to_json())
+    data["sections"][0]["parts"][0]["key"] = key
+    with pytest.raises(ManifestError, match=f"part keys must be {re.escape(INTRO.parts[0].key)}"):
         parse_manifest(json.dumps(data).encode())
 
 
@@ -113,7 +132,7 @@ def test_changing_one_section_renders_only_that_section() -> None:
 
 
 @pytest.mark.parametrize("size", [None, 999])
-def test_a_missing_or_truncated_clip_is_restored(size: int | None) -> None:
+def test_a_missing_or_truncated_clip_has_its_section_rendered_again(size: int | None) -> None:
     previous = manifest(entry("intro", durations=(240.0, 10.0)))
     objects = stored(previous)
     second = previous.parts[1].key
@@ -122,8 +141,7 @@ def test_a_missing_or_truncated_clip_is_restored(size: int | None) -> None:
     else:
         objects[second] = size
     (plan,) = plan_build([target("intro")], previous, objects)
-    assert plan.action is Action.RESTORE
-    assert plan.missing == (second,)
+    assert plan.action is Action.RENDER
 
 
 def test_force_renders_everything_even_when_nothing_changed() -> None:
@@ -132,11 +150,12 @@ def test_force_renders_everything_even_when_nothing_changed() -> None:
     assert {plan.action for plan in plans} == {Action.RENDER}
 
 
-def test_a_new_title_that_is_not_narrated_updates_the_manifest_without_rendering() -> None:
-    previous = manifest(entry("intro"))
-    (plan,) = plan_build([target("intro", title="Welcome")], previous, stored(previous))
-    assert plan.action is Action.KEEP
-    assert plan.previous is not None and plan.previous.title == "Welcome"
+def test_a_manifest_changes_when_anything_published_differs() -> None:
+    current = manifest(entry("intro"), entry("outro"))
+    assert manifest_changed(None, current)
+    assert not manifest_changed(manifest(entry("intro"), entry("outro")), current)
+    assert manifest_changed(manifest(entry("intro"), entry("outro", "v2")), current)
+    assert manifest_changed(manifest(entry("intro")), current)
 
 
 def test_unreferenced_lists_only_clips_nothing_references() -> None:
@@ -145,9 +164,3 @@ def test_unreferenced_lists_only_clips_nothing_references() -> None:
     keys = ["manifest.json", "index.html", old, *current.keys, "clips/gone/0000000000000000-1.mp3"]
     assert unreferenced(keys, current.keys) == ("clips/gone/0000000000000000-1.mp3", old)
 
-
-def test_unreferenced_spares_keys_of_sections_still_to_be_narrated() -> None:
-    pending = entry("outro", "v2").parts[0].key
-    keys = [pending, pending.replace("-1.mp3", "-2.mp3"), "clips/outro/0000000000000000-1.mp3"]
-    prefix = pending.removesuffix("1.mp3")
-    assert unreferenced(keys, set(), (prefix,)) == ("clips/outro/0000000000000000-1.mp3",)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
@@ -17,8 +19,7 @@ from audio.errors import SynthesisError
 from audio.voices import make_voice
 from audio.voices.backoff import Backoff
 from audio.voices.polly_voice import PCM_RATE, chunk_text
-
-Sleeps = tuple[list[float], Callable[[float], None]]
+from tests.audio.conftest import Sleeps
 
 
 @pytest.fixture
@@ -106,6 +107,51 @@ def test_a_voice_without_the_neural_engine_is_refused_at_once(
     with pytest.raises(SynthesisError, match="rejected voice 'Filiz'.*choose a neural voice"):
         voice.synthesize("Rest now.")
     assert record_sleeps[0] == []
+
+
+class FailingPolly(BaseHTTPRequestHandler):
+    """Polly over HTTP, failing every request with a retryable error; counts the requests."""
+
+    requests = 0
+
+    def do_POST(self) -> None:  # noqa: N802 (the http.server spelling)
+        type(self).requests += 1
+        self.rfile.read(int(self.headers["Content-Length"]))
+        body = b'{"message": "try again"}'
+        self.send_response(500)
+        self.send_header("x-amzn-ErrorType", "ServiceFailureException")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def failing_polly(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FailingPolly]]:
+    """A failing Polly on loopback, reached by the voice's own client through AWS's variables."""
+    FailingPolly.requests = 0
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FailingPolly)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", f"http://127.0.0.1:{server.server_port}")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    yield FailingPolly
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_each_attempt_is_a_single_request(
+    failing_polly: type[FailingPolly], record_sleeps: Sleeps
+) -> None:
+    voice = make_voice("polly", backoff=Backoff(attempts=3, sleep=record_sleeps[1]))
+    with pytest.raises(SynthesisError, match="ServiceFailureException after 3 attempts"):
+        voice.synthesize("Rest now.")
+    assert failing_polly.requests == 3
 
 
 def test_missing_configuration_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:

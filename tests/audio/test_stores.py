@@ -157,3 +157,9 @@ def test_parse_store_explains_a_spec_it_cannot_use(
 ) -> None:
     with pytest.raises(StoreError, match=complaint):
         parse_store(spec, endpoint_url=endpoint)
+
+
+@pytest.mark.parametrize("endpoint", ["notaurl", "http://"])
+def test_an_endpoint_that_is_not_a_url_is_explained(endpoint: str, aws_environment: None) -> None:
+    with pytest.raises(StoreError, match=f"'{endpoint}' is not an endpoint URL; give one such as"):
+        parse_store("s3://bucket/audio", endpoint_url=endpoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from tests.simulator_support import serving, short_store  # noqa: F401  (fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, which `make test` installs when it is missing.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
@@ -128,3 +130,28 @@ def test_guided_listening_plays_the_guide_and_next_moves_on(page: Page) -> None:
     page.get_by_role("button", name="Next", exact=True).click()
     expect(now_playing).to_have_text(second.title)
     expect(page.locator("#chat")).to_contain_text("PlaybackController.NextCommandIssued")
+
+
+def test_repeat_plays_a_one_part_section_again_from_its_start(page: Page) -> None:
+    say(page, "play the whole guide")
+    expect(page.locator("#player-state")).to_have_text("Playing")
+    # Slowed down and moved on, so the clip is still playing, well past its start, when the
+    # answer to "repeat" arrives.
+    page.locator("#player-audio").evaluate(
+        """(clip) => new Promise((resolve) => {
+            const move = () => { clip.playbackRate = 0.1; clip.currentTime = 1.0; resolve(); };
+            if (clip.readyState >= 1) move();
+            else clip.addEventListener("loadedmetadata", move, {once: true});
+        })"""
+    )
+    page.wait_for_function(
+        "() => { const clip = document.getElementById('player-audio');"
+        " return !clip.paused && clip.currentTime >= 1.0; }"
+    )
+    say(page, "repeat")
+    expect(page.locator("#chat")).to_contain_text("AMAZON.RepeatIntent")
+    page.wait_for_function(
+        "() => { const clip = document.getElementById('player-audio');"
+        " return !clip.paused && clip.currentTime < 0.5; }"
+    )
+    expect(page.locator("#now-playing")).to_have_text(default_guide().sections[0].title)

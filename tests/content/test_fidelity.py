@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from content import default_guide, load_guide
 from content.fidelity import SOURCE, fidelity_problems, split_sentences
 from tests.content.conftest import rewrite
@@ -21,8 +23,8 @@ def test_narration_lines_concatenate_to_the_article_exactly() -> None:
 
 
 def test_source_is_the_seed_article_without_the_photo_link() -> None:
-    if not SEED.exists():  # the seed lives beside the repository, not inside it
-        return
+    if not SEED.exists():  # the seed lives beside the repository, in ../shared
+        pytest.fail(f"the seed article is missing: expected it at {SEED}")
     seed_lines = [
         line
         for line in SEED.read_text(encoding="utf-8").splitlines()
@@ -71,6 +73,8 @@ def test_sentences_split_at_end_punctuation_and_closing_quotes() -> None:
             "Not so much.",
         ],
         "Line one\nLine two": ["Line one", "Line two"],
+        "She said “Go.” Then left.": ["She said “Go.”", "Then left."],
+        'He asked "Why?" She left!': ['He asked "Why?"', "She left!"],
     }
     for text, expected in cases.items():
         assert split_sentences(text) == expected, text

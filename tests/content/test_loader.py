@@ -62,14 +62,6 @@ def test_spoken_names_route_to_their_sections() -> None:
     assert index["chosen family"] == "healing"
 
 
-def test_next_and_previous_follow_article_order_and_stop_at_the_ends() -> None:
-    guide = default_guide()
-    assert guide.next_id("introduction") == "what-it-means"
-    assert guide.previous_id("what-it-means") == "introduction"
-    assert guide.previous_id("introduction") is None
-    assert guide.next_id("final-thoughts") is None
-
-
 def test_unknown_section_names_the_known_ids() -> None:
     with pytest.raises(KeyError, match="guilt-trips"):
         default_guide().section("guilt")
@@ -106,9 +98,22 @@ def test_unknown_field_is_refused_so_typos_surface(content_copy: Path) -> None:
         load_guide(content_copy)
 
 
-def test_duplicate_section_ids_are_refused(content_copy: Path) -> None:
+def test_an_id_that_differs_from_the_file_name_is_refused(content_copy: Path) -> None:
     rewrite(content_copy / "sections" / "06-regret.md", "id: regret", "id: holidays")
     with pytest.raises(ContentError, match="field 'id' is 'holidays'; rename the file or the id"):
+        load_guide(content_copy)
+
+
+def test_duplicate_section_ids_are_refused(content_copy: Path) -> None:
+    sections = content_copy / "sections"
+    (sections / "12-regret.md").write_bytes((sections / "06-regret.md").read_bytes())
+    with pytest.raises(ContentError, match="section ids must be unique, repeated: regret"):
+        load_guide(content_copy)
+
+
+def test_danger_words_that_alexa_cannot_listen_for_are_refused(content_copy: Path) -> None:
+    rewrite(content_copy / "skill.yaml", "  - self harm\n", "  - Self-harm!\n")
+    with pytest.raises(ContentError, match=r"field 'crisis\.signals'.*'Self-harm!'.*lower-case"):
         load_guide(content_copy)
 
 

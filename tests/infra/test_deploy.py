@@ -5,19 +5,15 @@ Nothing here reaches AWS: the checks fail before any tool runs, and a dry run on
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
 from scripts.cli import main
-from scripts.deploy import (
-    TEMPLATE,
-    DeployError,
-    StackOutputs,
-    write_ask_resources,
-    write_endpoint,
-)
+from scripts.deploy import TEMPLATE, DeployError, StackOutputs
+from skill.interaction_model import package_endpoint
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"
@@ -128,13 +124,12 @@ def test_a_dry_run_prints_every_step_in_order_and_changes_nothing(
         f"Would run: sam deploy --template-file {TEMPLATE} --stack-name no-contact-companion",
         "Would run: sam list stack-outputs --stack-name no-contact-companion --output json",
         "-m scripts.cli build --store 's3://<BucketName>'",
-        "skill-package/skill.json to <FunctionArn>",
-        "Would write ask-resources.json unless it exists",
+        "-m scripts.cli model --out skill-package --endpoint '<FunctionArn>'",
     ]
     assert len(steps) == len(expected)
     for step, part in zip(steps, expected, strict=True):
         assert part in step
-    assert "--parameter-overrides SkillId=" + SKILL_ID in steps[2]
+    assert f"--parameter-overrides SkillId={SKILL_ID} NamePrefix=no-contact-companion" in steps[2]
     assert steps[2].endswith("--region eu-west-1")
     assert sorted(Path.cwd().rglob("*")) == before
 
@@ -145,45 +140,6 @@ def test_skip_audio_leaves_the_bucket_alone(
     main(["deploy", "--skill-id", SKILL_ID, "--skip-audio", "--dry-run"])
 
     assert "build --store" not in capsys.readouterr().out
-
-
-def test_the_function_becomes_the_skills_endpoint_and_the_rest_is_kept(tmp_path: Path) -> None:
-    skill_json = tmp_path / "skill.json"
-    manifest = {
-        "manifest": {
-            "publishingInformation": {"locales": {"en-US": {"name": "No Contact Companion"}}},
-            "apis": {"custom": {"interfaces": [{"type": "AUDIO_PLAYER"}]}},
-            "manifestVersion": "1.0",
-        }
-    }
-    skill_json.write_text(json.dumps(manifest), encoding="utf-8")
-
-    write_endpoint(skill_json, FUNCTION_ARN)
-
-    written = json.loads(skill_json.read_text(encoding="utf-8"))["manifest"]
-    assert written["apis"]["custom"] == {
-        "interfaces": [{"type": "AUDIO_PLAYER"}],
-        "endpoint": {"uri": FUNCTION_ARN},
-    }
-    assert written["publishingInformation"] == manifest["manifest"]["publishingInformation"]
-
-
-def test_a_missing_skill_manifest_says_to_generate_it(tmp_path: Path) -> None:
-    with pytest.raises(DeployError, match="run nocontact model --out"):
-        write_endpoint(tmp_path / "skill-package" / "skill.json", FUNCTION_ARN)
-
-
-def test_the_ask_cli_project_file_points_at_the_package_and_is_never_overwritten(
-    tmp_path: Path,
-) -> None:
-    package = tmp_path / "skill-package"
-
-    assert write_ask_resources(package) is True
-    resources = json.loads((tmp_path / "ask-resources.json").read_text(encoding="utf-8"))
-    assert resources["profiles"]["default"]["skillMetadata"] == {"src": "./skill-package"}
-    (tmp_path / "ask-resources.json").write_text("{}", encoding="utf-8")
-    assert write_ask_resources(package) is False
-    assert (tmp_path / "ask-resources.json").read_text(encoding="utf-8") == "{}"
 
 
 def test_stack_outputs_are_read_from_sam_and_a_missing_one_is_named() -> None:
@@ -204,3 +160,69 @@ def test_stack_outputs_are_read_from_sam_and_a_missing_one_is_named() -> None:
     )
     with pytest.raises(DeployError, match="'FunctionArn'"):
         StackOutputs.from_sam(json.dumps([r for r in rows if r["OutputKey"] != "FunctionArn"]))
+
+
+def test_a_stack_name_that_cannot_prefix_resource_names_is_refused(bare_machine: Path) -> None:
+    message = deploy_error("--skill-id", SKILL_ID, "--stack-name", "My_Stack", "--dry-run")
+
+    assert "stack name 'My_Stack' must be 3 to 41 lower-case letters" in message
+
+
+def test_another_stack_name_also_names_its_resources(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["deploy", "--skill-id", SKILL_ID, "--stack-name", "ncc-staging", "--dry-run"])
+
+    assert "NamePrefix=ncc-staging" in capsys.readouterr().out
+
+
+def test_a_python_without_the_audio_stack_stops_before_sam_runs(
+    bare_machine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = install_sam(bare_machine)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec",
+        lambda name, *rest: None if name == "piper" else real_find_spec(name, *rest),
+    )
+
+    message = deploy_error("--skill-id", SKILL_ID, "--region", "us-east-1")
+
+    assert "cannot build the audio (piper missing)" in message and "--skip-audio" in message
+    assert not marker.exists()
+
+
+def test_a_deployment_runs_every_step_and_names_the_function_as_the_endpoint(
+    bare_machine: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    calls = tmp_path / "sam-calls"
+    outputs = [
+        {"OutputKey": "AudioBaseUrl", "OutputValue": "https://d111.cloudfront.net"},
+        {"OutputKey": "FunctionArn", "OutputValue": FUNCTION_ARN},
+        {"OutputKey": "BucketName", "OutputValue": "audio-bucket"},
+        {"OutputKey": "TableName", "OutputValue": "no-contact-companion-listening"},
+    ]
+    sam = bare_machine / "sam"
+    sam.write_text(
+        f"#!/bin/sh\necho \"$1 $2\" >> {calls}\n"
+        f"[ \"$1\" = list ] && echo '{json.dumps(outputs)}'\nexit 0\n",
+        encoding="utf-8",
+    )
+    sam.chmod(0o755)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    bundle = tmp_path / "lambda.zip"
+    monkeypatch.setattr("scripts.deploy.BUNDLE", bundle)
+    package = tmp_path / "skill-package"
+
+    main(["deploy", "--skill-id", SKILL_ID, "--region", "us-east-1", "--skip-audio",
+          "--skill-package", str(package)])
+
+    assert calls.read_text(encoding="utf-8").splitlines() == ["deploy --template-file",
+                                                               "list stack-outputs"]
+    assert bundle.is_file()
+    assert package_endpoint(package / "skill.json") == FUNCTION_ARN
+    assert f"Function: {FUNCTION_ARN}" in capsys.readouterr().out

@@ -68,12 +68,8 @@ def guide_manifest() -> Manifest:
     entries = []
     for section in default_guide().sections:
         fingerprint = hashlib.sha256(section.narration.encode()).hexdigest()
-        part = Part(
-            key=clip_key(section.id, fingerprint, 1),
-            sha256=hashlib.sha256(section.id.encode()).hexdigest(),
-            bytes=48_000,
-            duration=8.0,
-        )
+        sha256 = hashlib.sha256(section.id.encode()).hexdigest()
+        part = Part(key=clip_key(section.id, sha256, 1), sha256=sha256, bytes=48_000, duration=8.0)
         entries.append(
             SectionEntry(id=section.id, title=section.title, fingerprint=fingerprint, parts=(part,))
         )
@@ -178,6 +174,10 @@ def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_pr
         "numpy", "gtts", "flask", "werkzeug", "moto", "pytest", "audio", "content", "scripts",
     }  # fmt: skip
     assert not any("__pycache__" in name for name in names)
+    # The local tools beside the skill: the web service, the simulator, the model export.
+    local_tools = ("skill/webservice.py", "skill/verify.py", "skill/simulator", "skill/static/",
+                   "skill/interaction_model.py", "skill/icons.py", "skill/device.py")
+    assert not [name for name in names if name.startswith(local_tools)]
 
 
 def test_the_bundle_is_under_the_size_limit(bundle: Bundle) -> None:

@@ -150,7 +150,7 @@ def test_an_upload_refused_by_s3_is_one_sentence_saying_nothing_was_published(
     message = str(raised.value.code)
     assert message.startswith("nocontact build: could not upload clips/quiet-days/")
     assert f"to s3://{bucket}/audio: " in message
-    assert message.endswith(". Nothing was published; run the build again.")
+    assert message.endswith(". Nothing was published.")
     listed = s3_client.list_objects_v2(Bucket=bucket, Prefix="audio/")
     assert "audio/manifest.json" not in {item["Key"] for item in listed.get("Contents", [])}
 
@@ -162,12 +162,25 @@ def test_an_upload_refused_by_s3_is_one_sentence_saying_nothing_was_published(
         (["--store", "audio", "--endpoint-url", "http://127.0.0.1:9"],
          "nocontact build: an endpoint URL applies only to s3:// stores"),
         (["--content", "/nonexistent/content"], "nocontact build: /nonexistent/content/sections"),
+        (["--store", "s3://bucket/audio", "--endpoint-url", "notaurl"],
+         "nocontact build: 'notaurl' is not an endpoint URL"),
     ],
 )
 def test_unusable_options_are_explained_in_one_line(arguments: list[str], complaint: str) -> None:
     with pytest.raises(SystemExit) as raised:
         main(["build", *arguments])
     assert str(raised.value.code).startswith(complaint)
+
+
+def test_a_dry_run_that_cannot_read_the_store_says_so_without_talk_of_publishing(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    (tmp_path / "not-a-folder").write_text("a file where the store should be")
+    with pytest.raises(SystemExit) as raised:
+        run("--store", str(tmp_path / "not-a-folder"), "--dry-run")
+    message = str(raised.value.code)
+    assert message.startswith("nocontact build: could not read manifest.json from ")
+    assert "published" not in message
 
 
 def test_every_build_option_has_help_and_the_store_defaults_to_the_local_folder() -> None:
@@ -217,6 +230,7 @@ def polly_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     yield endpoint
     server.shutdown()
+    server.server_close()
     thread.join()
 
 

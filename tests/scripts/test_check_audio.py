@@ -80,7 +80,10 @@ def test_an_empty_store_says_to_build_first(
 ) -> None:
     code, out = check(capsys, "--store", str(tmp_path))
     assert code == 1
-    assert "manifest.json: missing; build the audio into this store first" in out
+    assert out.splitlines() == [
+        f"{tmp_path}: 1 problem in 0 clips:",
+        "  manifest.json: missing; build the audio into this store first",
+    ]
 
 
 def test_an_unreachable_bucket_is_one_sentence(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from content import LOCALES, default_guide
-from scripts.cli import build_parser, main
+from scripts.cli import main
 from skill.guidebook import render_guidebook
 
 
@@ -38,10 +38,20 @@ def test_model_can_name_the_endpoint(tmp_path: Path) -> None:
     assert custom["endpoint"] == {"uri": uri, "sslCertificateType": "Trusted"}
 
 
-def test_the_model_command_and_every_option_have_help() -> None:
-    parser = build_parser()
-    commands = next(a for a in parser._actions if a.dest == "command")
-    model = commands.choices["model"]
-    assert model.description
-    for action in model._actions:
-        assert action.help, action.dest
+def test_regenerating_keeps_the_endpoint_a_deployment_set(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"
+    out = ["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json")]
+    main([*out, "--endpoint", arn])
+    main(out)
+    custom = json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]
+    assert custom["endpoint"] == {"uri": arn}
+
+
+def test_an_endpoint_alexa_cannot_call_is_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json"),
+              "--endpoint", "http://skill.example.org/alexa"])
+    assert "must be an https:// URL or a Lambda function ARN" in str(stopped.value.code)
+    assert list(tmp_path.iterdir()) == []

@@ -135,11 +135,30 @@ def test_a_file_that_is_not_a_conversation_is_refused(
     assert "is not a saved conversation" in str(stopped.value)
 
 
-def test_every_option_of_say_has_help_text_and_the_devices_match() -> None:
+def test_a_skill_setting_that_is_not_usable_is_one_sentence(
+    short_store: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    monkeypatch.setenv("NOCONTACT_MANIFEST_REFRESH_SECONDS", "abc")
+    with pytest.raises(SystemExit) as stopped:
+        main(["say", "hi", "--store", str(short_store)])
+    message = str(stopped.value)
+    assert message.startswith("nocontact say: NOCONTACT_MANIFEST_REFRESH_SECONDS='abc'")
+    assert "\n" not in message
+
+
+def test_every_device_can_hold_a_conversation(
+    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+) -> None:
+    for device in DEVICES:
+        out = run(capsys, "open no contact companion", "--device", device,
+                  "--store", str(short_store))
+        assert out.startswith("> LaunchRequest")
+
+
+def test_every_option_of_say_has_help_text() -> None:
     subparsers = next(
         action for action in build_parser()._actions
         if isinstance(action, argparse._SubParsersAction)
     )
     parser = subparsers.choices["say"]
     assert all(action.help for action in parser._actions)
-    assert set(say.DEVICES) == set(DEVICES)

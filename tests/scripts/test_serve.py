@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -19,19 +20,29 @@ from pathlib import Path
 import pytest
 
 from scripts.cli import build_parser, main
-from tests.skill.alexa_requests import CLIP_PATH, body_of, envelope, section_request, write_store
+from scripts.run import DEFAULT_PERSISTENCE, serve_config
+from scripts.serve import SIMULATOR_OFF, web_config
+from tests.skill.alexa_requests import (
+    CLIP_BYTES,
+    CLIP_PATH,
+    body_of,
+    envelope,
+    section_request,
+    write_store,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
 
 
 @contextmanager
-def serving(*options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(*options: str, cwd: Path = ROOT) -> Iterator[tuple[str, subprocess.Popen]]:
     """`nocontact serve --port 0 ...` in its own process; yields its address once it is up."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NOCONTACT_")}
+    environ["PYTHONPATH"] = str(ROOT)
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.cli", "serve", "--port", "0", *options],
-        cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         yield _address(process), process
@@ -56,6 +67,14 @@ def _address(process: subprocess.Popen) -> str:
     found = re.search(r"http://127\.0\.0\.1:\d+", line)
     assert found, (line, process.stderr.read() if process.poll() is not None else "")
     return found.group()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 def post(url: str, data: dict) -> tuple[int, dict]:
@@ -86,6 +105,7 @@ def test_server_verifies_requests_by_default(tmp_path: Path) -> None:
         assert answer == {
             "error": "request verification failed: missing SignatureCertChainUrl header"
         }
+        assert get(f"{url}/")[0] == 200
         out, err = stop(process)
     assert process.returncode == 0
     assert "Stopped." in out
@@ -112,3 +132,75 @@ def test_busy_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> No
             main(["serve", "--port", str(port)])
     assert str(exit_info.value).startswith(f"nocontact serve: cannot listen on 127.0.0.1:{port}")
     assert "choose another --port" in str(exit_info.value)
+
+
+@pytest.mark.slow
+def test_behind_a_public_url_the_simulator_is_off_and_says_so(tmp_path: Path) -> None:
+    store = str(write_store(tmp_path / "store"))
+    with serving("--store", store, "--public-url", "https://companion.example.org") as (
+        url, process,
+    ):
+        assert get(f"{url}/")[0] == 404
+        assert get(f"{url}/simulator/setup")[0] == 404
+        out, _ = stop(process)
+    assert SIMULATOR_OFF in out
+
+
+@pytest.mark.slow
+def test_a_relative_store_is_served_from_the_working_directory(tmp_path: Path) -> None:
+    manifest = (write_store(tmp_path / "store") / "manifest.json").read_bytes()
+    with serving("--store", "store", cwd=tmp_path) as (url, _):
+        assert get(f"{url}/audio/manifest.json") == (200, manifest)
+        assert get(f"{url}{CLIP_PATH}") == (200, CLIP_BYTES)
+
+
+def serve_args(*options: str) -> argparse.Namespace:
+    return build_parser().parse_args(["serve", *options])
+
+
+@pytest.mark.parametrize(
+    ("options", "served"),
+    [
+        ((), True),
+        (("--host", "localhost"), True),
+        (("--host", "::1"), True),
+        (("--no-simulator",), False),
+        (("--public-url", "https://companion.example.org"), False),
+        (("--host", "0.0.0.0"), False),
+        (("--host", "192.168.1.20"), False),
+    ],
+)
+def test_the_simulator_is_served_only_where_no_one_else_can_reach_it(
+    options: tuple[str, ...], served: bool
+) -> None:
+    assert web_config(serve_args(*options), {}).simulator is served
+
+
+def test_run_serves_the_simulator_and_keeps_listening_positions_locally() -> None:
+    config = serve_config(serve_args(), {})
+    assert config.simulator and config.skill.persistence == DEFAULT_PERSISTENCE
+    chosen = serve_config(serve_args(), {"NOCONTACT_PERSISTENCE": "sqlite:elsewhere.sqlite3"})
+    assert chosen.skill.persistence == "sqlite:elsewhere.sqlite3"
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+def test_an_unusable_skill_setting_is_one_sentence(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NOCONTACT_MANIFEST_REFRESH_SECONDS", "abc")
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--port", "0"])
+    message = str(stopped.value)
+    assert message.startswith(f"nocontact {command}: NOCONTACT_MANIFEST_REFRESH_SECONDS='abc'")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("command", ["serve", "run"])
+@pytest.mark.parametrize("port", ["99999", "-1", "eighty"])
+def test_a_port_that_is_not_one_is_refused_before_anything_runs(
+    command: str, port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--port", port])
+    assert stopped.value.code == 2
+    assert f"{port!r} is not a port number" in capsys.readouterr().err

@@ -25,13 +25,14 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import Store
 
+from audio.manifest import clip_key
 from skill.intents import section_intent
-from skill.verify import CertificateError, RequestVerifier
+from skill.verify import CertificateError, Clock, RequestVerifier, utc_now
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
-CLIP_KEY = "clips/introduction/0123456789abcdef-1.mp3"
 CLIP_BYTES = bytes(range(256)) * 40
+CLIP_KEY = clip_key("introduction", hashlib.sha256(CLIP_BYTES).hexdigest(), 1)
 CLIP_PATH = f"/audio/{CLIP_KEY}"
 SIGNING_NAME = "echo-api.amazon.com"
 DAY = timedelta(days=1)
@@ -170,12 +171,14 @@ class Downloads:
 
 
 def trusting_verifier(
-    pem: bytes | None = None, *, skill_id: str | None = SKILL_ID
+    pem: bytes | None = None, *, skill_id: str | None = SKILL_ID, clock: Clock = utc_now
 ) -> RequestVerifier:
     """A verifier trusting only the test authority, serving `pem` at CERT_URL."""
     ca = authority()
     downloads = Downloads({CERT_URL: pem if pem is not None else ca.chain_pem()})
-    return RequestVerifier(skill_id=skill_id, trust_store=ca.store(), fetcher=downloads)
+    return RequestVerifier(
+        skill_id=skill_id, trust_store=ca.store(), fetcher=downloads, clock=clock
+    )
 
 
 def envelope(

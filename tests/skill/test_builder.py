@@ -176,6 +176,17 @@ def test_a_malformed_persistence_setting_is_refused_at_start() -> None:
         build_skill(SkillConfig(persistence="postgres:somewhere"))
 
 
+def test_a_lenient_start_logs_an_unusable_persistence_setting_and_keeps_nothing(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="skill.builder"):
+        skill = build_skill(SkillConfig(persistence="postgres:somewhere"), strict=False)
+    assert skill.persistence_adapter is None
+    assert "NOCONTACT_PERSISTENCE" in caplog.text
+    said = Session(handler_for(skill)).say(intents.FORGET_ME)
+    assert said.text.startswith(WORDS.nothing_stored)
+
+
 GUILT = topic_slot("guilt", "guilt-trips")
 PARTS = parse_manifest(MANIFEST.read_bytes())
 GUILT_CLIPS = [f"{AUDIO_BASE_URL}/{part.key}" for part in PARTS["guilt-trips"]]

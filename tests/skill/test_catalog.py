@@ -19,6 +19,7 @@ from skill.catalog import (
     Catalog,
     CatalogError,
     LiveCatalog,
+    audio_base_url,
     build_catalog,
     clip_url,
     open_catalog,
@@ -40,6 +41,11 @@ def guidebook() -> Guidebook:
 @pytest.fixture(scope="module")
 def catalog(guidebook: Guidebook) -> Catalog:
     return build_catalog(guidebook, MANIFEST.read_bytes(), AUDIO_BASE_URL)
+
+
+def clip_urls(catalog: Catalog, section_id: str) -> list[str]:
+    """The URLs of a section's clips, in the order they play."""
+    return [track.url for track in catalog.order.tracks if track.section_id == section_id]
 
 
 def manifest_with(change: Callable[[dict[str, Any]], None]) -> bytes:
@@ -119,38 +125,38 @@ def test_a_manifest_that_is_not_json_is_reported() -> None:
     ],
 )
 def test_a_clip_url_is_the_base_url_then_the_key(base: str, url: str) -> None:
-    assert clip_url(base, "clips/a/b-1.mp3") == url
+    assert clip_url(audio_base_url(base), "clips/a/b-1.mp3") == url
 
 
 def test_keys_are_quoted_in_urls() -> None:
-    assert clip_url("https://cdn.example.org", "clips/a b/c#1.mp3") == (
+    assert clip_url(audio_base_url("https://cdn.example.org"), "clips/a b/c#1.mp3") == (
         "https://cdn.example.org/clips/a%20b/c%231.mp3"
     )
 
 
-def test_plain_http_audio_is_refused_in_production() -> None:
+def test_plain_http_audio_is_refused_in_production(guidebook: Guidebook) -> None:
     with pytest.raises(CatalogError, match="plain HTTP, which Alexa will not play"):
-        clip_url("http://127.0.0.1:8000/audio", "clips/a/b-1.mp3")
+        build_catalog(guidebook, MANIFEST.read_bytes(), "http://127.0.0.1:8000/audio")
 
 
-def test_plain_http_audio_is_allowed_for_local_serving() -> None:
-    url = clip_url("http://127.0.0.1:8000/audio", "clips/a/b-1.mp3", allow_http=True)
-    assert url == "http://127.0.0.1:8000/audio/clips/a/b-1.mp3"
+def test_plain_http_audio_is_allowed_for_local_serving(guidebook: Guidebook) -> None:
+    base = "http://127.0.0.1:8000/audio"
+    catalog = build_catalog(guidebook, MANIFEST.read_bytes(), base, allow_http=True)
+    assert all(url.startswith(f"{base}/clips/") for url in clip_urls(catalog, "healing"))
 
 
 @pytest.mark.parametrize("base", ["ftp://cdn.example.org", "cdn.example.org", "https://"])
 def test_a_base_url_that_is_not_a_web_address_is_refused(base: str) -> None:
     with pytest.raises(CatalogError, match="must look like https://host/path"):
-        clip_url(base, "clips/a/b-1.mp3")
+        audio_base_url(base)
 
 
-def test_every_section_gets_its_clips_in_order(catalog: Catalog, guidebook: Guidebook) -> None:
+def test_every_section_gets_its_clips_in_order(catalog: Catalog) -> None:
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
     for entry in manifest["sections"]:
-        clips = catalog.clips(entry["id"])
-        assert [clip.key for clip in clips] == [part["key"] for part in entry["parts"]]
-        assert [clip.part for clip in clips] == list(range(1, len(clips) + 1))
-        assert all(clip.url == f"{AUDIO_BASE_URL}/{clip.key}" for clip in clips)
+        tracks = [t for t in catalog.order.tracks if t.section_id == entry["id"]]
+        assert [t.url for t in tracks] == [f"{AUDIO_BASE_URL}/{p['key']}" for p in entry["parts"]]
+        assert [t.part for t in tracks] == list(range(1, len(tracks) + 1))
 
 
 def test_a_section_over_five_clips_is_split_into_batches(catalog: Catalog) -> None:
@@ -158,7 +164,8 @@ def test_a_section_over_five_clips_is_split_into_batches(catalog: Catalog) -> No
     assert [batch.audio_tags for batch in batches] == [4, 2]
     assert all(batch.audio_seconds <= MAX_AUDIO_SECONDS for batch in batches)
     played = "".join(batch.body for batch in batches)
-    assert played == "".join(Speech().play(c.url, c.seconds).body for c in catalog.clips("healing"))
+    tracks = [t for t in catalog.order.tracks if t.section_id == "healing"]
+    assert played == "".join(Speech().play(t.url, t.duration_ms / 1000).body for t in tracks)
 
 
 def test_a_section_over_240_seconds_is_split_into_batches(catalog: Catalog) -> None:
@@ -171,13 +178,13 @@ def test_a_section_without_audio_is_read_from_its_text(guidebook: Guidebook) -> 
     ssml = "".join(batch.body for batch in catalog.batches("myths"))
     assert ssml.count("<p>") == len(myths.spoken_lines)
     assert "❌" not in ssml and "selfish" in ssml
-    assert catalog.clips("myths") == ()
+    assert clip_urls(catalog, "myths") == []
 
 
 def test_sections_missing_from_the_manifest_fall_back_to_text(guidebook: Guidebook) -> None:
     manifest = manifest_with(lambda data: data["sections"].pop())
     catalog = build_catalog(guidebook, manifest, AUDIO_BASE_URL)
-    assert catalog.clips("final-thoughts") == ()
+    assert clip_urls(catalog, "final-thoughts") == []
     assert catalog.batches("final-thoughts")[0].audio_tags == 0
     assert catalog.batches("myths")[0].audio_tags == 1
 
@@ -187,7 +194,7 @@ def test_manifest_sections_the_guide_does_not_have_are_ignored(guidebook: Guideb
         data["sections"].append({**data["sections"][0], "id": "retired-section"})
 
     catalog = build_catalog(guidebook, manifest_with(add_stranger), AUDIO_BASE_URL)
-    assert catalog.clips("retired-section") == ()
+    assert clip_urls(catalog, "retired-section") == []
 
 
 def test_a_manifest_without_a_base_url_is_refused(guidebook: Guidebook) -> None:
@@ -216,12 +223,12 @@ def test_packing_text_keeps_room_for_the_question(paragraphs: list[str]) -> None
 
 def test_no_manifest_configured_means_text_for_every_section(guidebook: Guidebook) -> None:
     catalog = open_catalog(SkillConfig(), guidebook)
-    assert all(catalog.clips(section_id) == () for section_id in guidebook.ids)
+    assert catalog.order.tracks == ()
 
 
 def test_the_configured_manifest_gives_clips(guidebook: Guidebook) -> None:
     config = SkillConfig(manifest=str(MANIFEST), audio_base_url=AUDIO_BASE_URL)
-    assert len(open_catalog(config, guidebook).clips("healing")) == 6
+    assert len(clip_urls(open_catalog(config, guidebook), "healing")) == 6
 
 
 @pytest.mark.parametrize(
@@ -238,7 +245,7 @@ def test_unusable_audio_is_logged_and_the_skill_reads_text_instead(
     with caplog.at_level(logging.ERROR, logger="skill.catalog"):
         catalog = open_catalog(config, guidebook)
     assert logged in caplog.text
-    assert catalog.clips("healing") == ()
+    assert clip_urls(catalog, "healing") == []
 
 
 def test_a_malformed_s3_location_is_logged_and_the_skill_reads_text_instead(
@@ -248,7 +255,7 @@ def test_a_malformed_s3_location_is_logged_and_the_skill_reads_text_instead(
     with caplog.at_level(logging.ERROR, logger="skill.catalog"):
         catalog = open_catalog(config, guidebook)
     assert "not an S3 object URL" in caplog.text
-    assert catalog.clips("healing") == () and catalog.order.first() is None
+    assert clip_urls(catalog, "healing") == [] and catalog.order.first() is None
 
 
 def test_the_manifest_can_be_read_from_s3(
@@ -258,7 +265,7 @@ def test_the_manifest_can_be_read_from_s3(
     s3_client.put_object(Bucket=bucket, Key="manifest.json", Body=MANIFEST.read_bytes())
     config = SkillConfig(manifest=f"s3://{bucket}/manifest.json", audio_base_url=AUDIO_BASE_URL)
     catalog = open_catalog(config, guidebook, s3_client)
-    assert len(catalog.clips("healing")) == 6
+    assert len(clip_urls(catalog, "healing")) == 6
 
 
 def test_the_play_order_holds_every_clip_in_article_order(catalog: Catalog) -> None:
@@ -284,7 +291,7 @@ def test_sections_are_read_aloud_until_the_manifest_can_be_read(
     clock.now += RETRY_SECONDS
 
     assert catalog.batches("myths")[0].audio_tags == 1
-    assert catalog.order.first() is not None and len(catalog.clips("healing")) == 6
+    assert catalog.order.first() is not None and len(clip_urls(catalog, "healing")) == 6
 
 
 def test_the_clips_stay_when_the_manifest_can_no_longer_be_read(
@@ -293,13 +300,12 @@ def test_the_clips_stay_when_the_manifest_can_no_longer_be_read(
     clock, path = Clock(), tmp_path / "manifest.json"
     path.write_bytes(MANIFEST.read_bytes())
     catalog = live_catalog(guidebook, path, clock)
-    clips, order = catalog.clips("healing"), catalog.order
+    order = catalog.order
 
     path.unlink()
     clock.now += 3600
 
-    assert catalog.clips("healing") == clips and len(clips) == 6
-    assert catalog.order == order
+    assert catalog.order == order and len(clip_urls(catalog, "healing")) == 6
 
 
 def test_a_new_audio_build_changes_what_plays_after_the_refresh_interval(
@@ -313,7 +319,7 @@ def test_a_new_audio_build_changes_what_plays_after_the_refresh_interval(
     path.write_bytes(manifest_with(lambda data: data["sections"].pop()))
     clock.now += 300
 
-    assert catalog.clips("final-thoughts") == ()
+    assert clip_urls(catalog, "final-thoughts") == []
     assert catalog.batches("final-thoughts")[0].audio_tags == 0
     assert all(track.section_id != "final-thoughts" for track in catalog.order.tracks)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from skill import SkillError
@@ -56,3 +58,13 @@ def test_the_manifest_is_re_read_every_five_minutes_unless_told_otherwise() -> N
 def test_a_refresh_interval_that_is_not_seconds_is_refused_with_the_fix(value: str) -> None:
     with pytest.raises(SkillError, match="NOCONTACT_MANIFEST_REFRESH_SECONDS=.*such as 300"):
         SkillConfig.from_env({"NOCONTACT_MANIFEST_REFRESH_SECONDS": value})
+
+
+def test_a_lenient_reading_logs_a_bad_interval_and_keeps_the_other_settings(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    environ = {"NOCONTACT_MANIFEST_REFRESH_SECONDS": "soon", "NOCONTACT_SKILL_ID": "amzn1.x"}
+    with caplog.at_level(logging.ERROR, logger="skill.config"):
+        config = SkillConfig.from_env(environ, strict=False)
+    assert config == SkillConfig(skill_id="amzn1.x")
+    assert "NOCONTACT_MANIFEST_REFRESH_SECONDS='soon'" in caplog.text

@@ -9,7 +9,7 @@ import pytest
 from content import default_guide
 from skill.builder import build_skill
 from skill.config import SkillConfig
-from skill.device import DeviceState, SimulatedDevice
+from skill.device import EVENTS, DeviceState, SimulatedDevice
 from skill.simulation import Simulation, clip_index
 from skill.transports import in_process
 from tests.simulator_support import short_store  # noqa: F401  (fixture)
@@ -50,7 +50,7 @@ def test_a_follow_up_answered_yes_plays_the_offered_section(simulation: Simulati
     device.say("help with guilt")
     (turn,) = simulation.turns(device.say("yes"))
     clips = [segment.clip for segment in turn.speech if segment.clip is not None]
-    assert [clip.title for clip in clips] == ["Will I Regret Going No Contact?"]
+    assert [clip.label for clip in clips] == [default_guide().section("regret").title]
     assert clips[0].url.startswith(BASE_URL + "/clips/regret/")
 
 
@@ -135,3 +135,32 @@ def test_a_finished_stream_plays_the_queued_one(simulation: Simulation) -> None:
         "AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStarted",
     ]
     assert device.state.player.current == queued
+
+
+def test_a_stream_replaced_while_playing_is_reported_stopped_first(simulation: Simulation) -> None:
+    device = new_device(simulation)
+    device.say("play the whole guide")
+    replaced = device.state.player.current
+    assert replaced is not None
+    device.report_position(900)
+    exchanges = device.press("next")
+    assert [e.request_type for e in exchanges][:3] == [
+        "PlaybackController.NextCommandIssued",
+        "AudioPlayer.PlaybackStopped",
+        "AudioPlayer.PlaybackStarted",
+    ]
+    stopped = exchanges[1].request["request"]
+    assert (stopped["token"], stopped["offsetInMilliseconds"]) == (replaced.token, 900)
+    assert device.state.player.current is not None
+    assert device.state.player.current.token != replaced.token
+
+
+def test_every_device_event_can_be_sent_in_turn(simulation: Simulation) -> None:
+    device = new_device(simulation)
+    device.say("open no contact companion")
+    device.say("play the whole guide")
+    sent = {event: [e.request_type for e in device.act(event)] for event in EVENTS}
+    assert sent["pause"][0] == "PlaybackController.PauseCommandIssued"
+    assert sent["play"][0] == "PlaybackController.PlayCommandIssued"
+    with pytest.raises(ValueError, match="unknown device event"):
+        device.act("shake")

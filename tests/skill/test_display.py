@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from content import default_guide
 from skill import intents
 from skill.display import APL_VERSION, TOKEN, markup
 from skill.guidebook import load_guidebook
@@ -17,6 +18,7 @@ GUIDEBOOK = load_guidebook()
 WORDS = GUIDEBOOK.words
 SCREEN = Device(screen=True)
 PACKAGE = Path(__file__).resolve().parents[2] / "skill-package"
+TOPICS = {section.id: section.topic for section in default_guide().sections}
 
 
 def shown(said_screens: list[dict]) -> dict[str, str]:
@@ -35,7 +37,8 @@ def lines(markup_text: str) -> list[str]:
 def test_a_section_on_a_screen_shows_its_title_every_line_and_a_hint(
     audio_skill: Handler, section
 ) -> None:
-    said = Session(audio_skill, SCREEN).say(intents.TOPIC, topic=topic_slot(section.topic, section.id))
+    slot = topic_slot(TOPICS[section.id], section.id)
+    said = Session(audio_skill, SCREEN).say(intents.TOPIC, topic=slot)
     screen = shown(said.screens)
     assert screen["title"] == markup(section.title)
     assert lines(screen["text"]) == [markup(line) for line in section.lines]

@@ -11,8 +11,10 @@ from ask_sdk_model import IntentRequest, LaunchRequest, RequestEnvelope, Session
 from ask_sdk_model.interfaces.audioplayer import PlaybackStartedRequest
 from ask_sdk_model.interfaces.playbackcontroller import NextCommandIssuedRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
+from pydantic import ValidationError
 
 from skill.envelopes import (
+    DEVICES,
     Caller,
     Player,
     Session,
@@ -145,3 +147,23 @@ def test_a_session_can_end_from_the_device_side(caller: Caller) -> None:
     request = parsed(session_ended_request(caller, session, Player(), "USER_INITIATED", NOW))
     assert isinstance(request.request, SessionEndedRequest)
     assert request.request.reason.value == "USER_INITIATED"
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_every_simulated_device_sends_a_request_the_sdk_reads(device: str) -> None:
+    envelope = launch_request(Caller.new(device=device), Session(), Player(), NOW)
+    assert isinstance(parsed(envelope).request, LaunchRequest)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("device", "xecho-show"), ("device", "toaster"), ("locale", "fr-FR")]
+)
+def test_a_device_or_locale_the_simulator_lacks_is_refused(field: str, value: str) -> None:
+    with pytest.raises(ValidationError):
+        Caller(user_id="amzn1.ask.account.A", device_id="amzn1.ask.device.A", **{field: value})
+
+
+def test_the_skill_id_is_not_saved_with_the_conversation(caller: Caller) -> None:
+    saved = caller.model_dump_json()
+    assert SKILL_ID not in saved
+    assert Caller.model_validate_json(saved).device == caller.device

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from content import LOCALES, default_guide
-from content import normalize_phrase as content_normalize
+from content.guide import normalize_phrase as content_normalize
 from skill.guidebook import (
     GUIDEBOOK_PATH,
     Guidebook,
@@ -17,6 +17,23 @@ from skill.guidebook import (
     load_guidebook,
     normalize_phrase,
     render_guidebook,
+)
+
+
+# How people in danger put it inside a topic, in their own words: none is a stored phrase.
+DANGER = (
+    "self harm", "killing myself", "hurting myself", "I feel suicidal", "suicidal thoughts",
+    "i am suicidal", "im not safe", "I’m not safe at home", "being abused", "ending my life",
+    "I am in danger", "I've been self-harming again", "I took an overdose",
+    "my boyfriend keeps hitting me", "my dad is beating me", "I'd be better off dead",
+    "I just wanna die", "thoughts of suicide", "I keep cutting myself", "im in danger",
+)
+# Topics that sound close to danger but are the guide's own subjects.
+NOT_DANGER = (
+    "cutting off my family", "is it okay to cut off my abusive mother", "emotional abuse",
+    "will I regret it when they die", "feeling unsafe around my parents", "abusive parents",
+    "suicidesque", "is it dangerous to reconnect", "my family's beliefs hurt me",
+    "I cut myself off from my family", "cutting myself off from my parents",
 )
 
 
@@ -54,7 +71,8 @@ def test_every_spoken_name_resolves_to_its_section(guidebook: Guidebook) -> None
 def test_each_section_knows_its_own_intent(guidebook: Guidebook) -> None:
     for section in guidebook.sections:
         assert guidebook.section_for_intent(section.intent) is section
-    assert guidebook.section_for_intent("TopicIntent") is None
+    with pytest.raises(KeyError):
+        guidebook.section_for_intent("TopicIntent")
 
 
 @given(st.text())
@@ -62,20 +80,25 @@ def test_normalising_matches_the_content_package(text: str) -> None:
     assert normalize_phrase(text) == content_normalize(text)
 
 
-def test_crisis_phrases_are_spotted_inside_longer_sentences(guidebook: Guidebook) -> None:
-    for phrase in guidebook.crisis.phrases:
-        assert guidebook.crisis.signals_danger(f"tell me about {phrase.upper()} please")
+@pytest.mark.parametrize("words", DANGER)
+def test_danger_in_a_persons_own_words_is_spotted(guidebook: Guidebook, words: str) -> None:
+    assert guidebook.crisis.signals_danger(words)
+    assert guidebook.crisis.signals_danger(f"Tell me about {words.upper()}, please.")
+
+
+def test_danger_beside_a_harmless_phrase_is_still_spotted(guidebook: Guidebook) -> None:
+    assert guidebook.crisis.signals_danger("since I cut myself off from them I cut myself")
+
+
+@pytest.mark.parametrize("words", NOT_DANGER)
+def test_topics_near_danger_are_not_mistaken_for_it(guidebook: Guidebook, words: str) -> None:
+    assert not guidebook.crisis.signals_danger(words)
 
 
 def test_no_topic_name_or_question_is_mistaken_for_danger(guidebook: Guidebook) -> None:
     for section in default_guide().sections:
         for words in (*section.spoken_names, *section.questions):
             assert not guidebook.crisis.signals_danger(words), words
-
-
-def test_crisis_phrases_match_whole_words_only(guidebook: Guidebook) -> None:
-    assert not guidebook.crisis.signals_danger("suicidesque")
-    assert guidebook.crisis.signals_danger("suicide")
 
 
 def test_every_locale_has_crisis_lines_and_unknown_ones_get_us_lines(guidebook: Guidebook) -> None:

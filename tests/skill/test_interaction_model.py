@@ -138,17 +138,29 @@ def test_every_intent_has_many_varied_samples(model: dict[str, Any]) -> None:
 def test_the_required_built_in_intents_are_declared(model: dict[str, Any]) -> None:
     names = {intent["name"] for intent in model["intents"]}
     assert set(intents.BUILT_IN) <= names
-    assert set(intents.CUSTOM) <= names
+    assert {intents.TOPIC, intents.REFLECT, intents.CRISIS, intents.PLAY_GUIDE,
+            intents.CONTINUE_LISTENING, intents.FORGET_ME} <= names
 
 
 def test_the_topic_slot_type_is_the_sections_with_their_names(model: dict[str, Any]) -> None:
     guide = default_guide()
     (topics,) = model["types"]
+    *sections, crisis = topics["values"]
     assert topics["name"] == intents.TOPIC_TYPE
-    assert [value["id"] for value in topics["values"]] == list(guide.ids)
-    for value, section in zip(topics["values"], guide.sections, strict=True):
+    assert [value["id"] for value in sections] == list(guide.ids)
+    for value, section in zip(sections, guide.sections, strict=True):
         assert value["name"]["value"] == section.topic
         assert value["name"]["synonyms"] == list(section.synonyms)
+    assert crisis["id"] == intents.CRISIS_TOPIC
+    assert crisis["name"]["synonyms"] == list(guide.skill.crisis.signals)
+
+
+def test_a_topic_value_id_given_twice_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    values = broken["types"][0]["values"]
+    values.append({**values[0], "name": {"value": "the crisis", "synonyms": []}})
+    values[-1]["id"] = intents.CRISIS_TOPIC
+    assert any("value id 'crisis' is repeated" in p for p in model_problems(broken))
 
 
 def test_each_section_has_its_own_intent_from_its_questions(model: dict[str, Any]) -> None:

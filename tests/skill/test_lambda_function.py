@@ -21,21 +21,24 @@ from skill import intents
 from skill.guidebook import load_guidebook
 from skill.lambda_function import lambda_handler
 from tests.skill.conftest import (
-    Device, check_response, clip_seconds, event, fixture_json, intent, launch, topic_slot,
+    SKILL_ID, Device, check_response, clip_seconds, event, fixture_json, intent, launch, topic_slot,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pydub", "piper", "onnxruntime", "numpy", "gtts", "flask")
 WORDS = load_guidebook().words
+CRISIS = load_guidebook().crisis
 FIXTURES = ("launch_echo_show.json", "topic_intent_echo_dot.json", "crisis_in_topic_app.json",
             "session_ended_error.json", "playback_nearly_finished.json")
 
 
 def run_python(code: str, **environment: str) -> str:
+    """Run code in a fresh interpreter (the Lambda reads its settings once, at import)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("NOCONTACT_")}
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**os.environ, **environment},
+        env={**inherited, **environment},
         capture_output=True,
         text=True,
         check=True,
@@ -100,7 +103,59 @@ def test_an_intent_request_without_its_intent_gets_a_gentle_answer_and_stays_ope
     response = lambda_handler(request, None)
 
     said = check_response(request, response, clip_seconds())
-    assert said.text == WORDS.fallback and said.reprompt and said.ends is False
+    assert said.text == f"{WORDS.fallback} {WORDS.reprompt}" and said.reprompt
+    assert said.ends is False
+
+
+def answer_in_a_fresh_lambda(request: str, **environment: str) -> dict[str, Any]:
+    """The Lambda's answer to `request` (Python building a plain dict) under these settings."""
+    code = (
+        "import json; from skill.lambda_function import lambda_handler; "
+        "from tests.skill.conftest import Device, intent; "
+        f"request = {request}; print(json.dumps(lambda_handler(request, None)))"
+    )
+    return json.loads(run_python(code, **environment).splitlines()[-1])
+
+
+def test_a_request_without_a_context_gets_an_apology_when_the_skill_id_is_checked() -> None:
+    request = "Device().envelope(intent('AMAZON.HelpIntent')); del request['context']"
+    response = answer_in_a_fresh_lambda(request, NOCONTACT_SKILL_ID=SKILL_ID)
+    ssml = response["response"]["outputSpeech"]["ssml"]
+    assert ssml == f"<speak>{WORDS.error} {WORDS.reprompt}</speak>"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"NOCONTACT_PERSISTENCE": "postgres:somewhere"},
+        {"NOCONTACT_MANIFEST_REFRESH_SECONDS": "soon"},
+        {"NOCONTACT_PERSISTENCE": "sqlite:/proc/no-such-place/listening.sqlite3"},
+    ],
+    ids=["unknown-store", "refresh-not-seconds", "unwritable-sqlite"],
+)
+def test_a_setting_the_lambda_cannot_use_still_leaves_crisis_lines_answered(
+    settings: dict[str, str],
+) -> None:
+    response = answer_in_a_fresh_lambda("Device().envelope(intent('CrisisIntent'))", **settings)
+    assert CRISIS.message in response["response"]["outputSpeech"]["ssml"]
+
+
+def test_dynamodb_without_a_region_leaves_the_lambda_answering_without_memory(
+    tmp_path: Path,
+) -> None:
+    without_aws = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    code = (
+        "import json; from skill.lambda_function import lambda_handler; "
+        "from tests.skill.conftest import Device, intent; "
+        "print(json.dumps(lambda_handler(Device().envelope(intent('ForgetMeIntent')), None)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+        env={**without_aws, "AWS_CONFIG_FILE": str(tmp_path / "none"),
+             "NOCONTACT_PERSISTENCE": "dynamodb:listening"},
+    )
+    ssml = json.loads(result.stdout.splitlines()[-1])["response"]["outputSpeech"]["ssml"]
+    assert WORDS.nothing_stored in ssml
 
 
 def test_a_request_alexa_could_send_but_the_sdk_cannot_read_gets_an_apology() -> None:

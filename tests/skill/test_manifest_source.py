@@ -25,9 +25,10 @@ KEY = "manifest.json"
 def sample_manifest(voice: str = "piper:en_US-joe-medium") -> Manifest:
     """A valid one-section manifest; a different voice makes a different manifest."""
     fingerprint = hashlib.sha256(voice.encode()).hexdigest()
+    sha256 = hashlib.sha256(b"clip").hexdigest()
     part = Part(
-        key=clip_key("introduction", fingerprint, 1),
-        sha256=hashlib.sha256(b"clip").hexdigest(),
+        key=clip_key("introduction", sha256, 1),
+        sha256=sha256,
         bytes=1234,
         duration=12.5,
     )

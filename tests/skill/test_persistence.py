@@ -27,13 +27,7 @@ from skill.persistence import (
 
 ALICE = "amzn1.ask.account.ALICE-" + "A" * 40
 BOB = "amzn1.ask.account.BOB-" + "B" * 40
-POINT = {
-    "section": "holidays",
-    "token": "holidays:1:0123456789abcdef",
-    "offset_ms": 81_250,
-    "enqueued": "",
-    "saved_at": "2025-01-06T20:15:00Z",
-}
+POINT = {"token": "holidays:1:0123456789abcdef", "offset_ms": 81_250, "enqueued": ""}
 
 
 def envelope(user_id: str | None) -> RequestEnvelope:
@@ -97,9 +91,43 @@ def test_saving_nothing_to_resume_removes_the_record(database: Path) -> None:
     assert SqliteAdapter(database).get_attributes(envelope(ALICE)) == {}
 
 
-def test_a_damaged_record_reads_as_no_position(database: Path) -> None:
-    SqliteAdapter(database).save_attributes(envelope(ALICE), {"section": "holidays"})
-    assert persistence_adapter(f"sqlite:{database}").get_attributes(envelope(ALICE)) == {}
+def test_nothing_but_a_resume_point_is_ever_written(database: Path) -> None:
+    adapter = persistence_adapter(f"sqlite:{database}")
+    adapter.save_attributes(envelope(ALICE), POINT)
+    adapter.save_attributes(envelope(ALICE), {"section": "holidays", "note": "I feel awful"})
+    assert SqliteAdapter(database).get_attributes(envelope(ALICE)) == {}
+    assert b"awful" not in database.read_bytes()
+
+
+@pytest.mark.parametrize("stored", ["{not json", "[1, 2]", '"holidays"', "null"])
+def test_a_corrupt_sqlite_record_reads_as_no_position(database: Path, stored: str) -> None:
+    adapter = persistence_adapter(f"sqlite:{database}")
+    with sqlite3.connect(database) as connection:
+        connection.execute("INSERT INTO listeners VALUES (?, ?)", (sha(ALICE), stored))
+    assert adapter.get_attributes(envelope(ALICE)) == {}
+
+
+def test_a_record_from_an_earlier_version_still_resumes() -> None:
+    earlier = {**POINT, "section": "holidays", "saved_at": "2025-01-06T20:15:00Z"}
+    assert ResumePoint.from_attributes(earlier) == ResumePoint.from_attributes(POINT)
+    assert ResumePoint.from_attributes(earlier) is not None
+
+
+def test_forgetting_leaves_no_copy_in_the_sqlite_file(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect = sqlite3.connect
+
+    def connect_as_a_build_without_secure_delete(*args: Any, **kwargs: Any) -> Any:
+        connection = connect(*args, **kwargs)
+        connection.execute("PRAGMA secure_delete = OFF")
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect_as_a_build_without_secure_delete)
+    adapter = persistence_adapter(f"sqlite:{database}")
+    adapter.save_attributes(envelope(ALICE), POINT)
+    adapter.delete_attributes(envelope(ALICE))
+    assert b"holidays:1:0123456789abcdef" not in database.read_bytes()
 
 
 def test_forget_me_deletes_the_sqlite_record(database: Path) -> None:
@@ -142,10 +170,16 @@ def test_resume_point_reads_dynamodb_numbers() -> None:
     "change",
     [{"offset_ms": -1}, {"offset_ms": Decimal("1.5")}, {"offset_ms": Decimal("NaN")},
      {"offset_ms": True}, {"offset_ms": "81250"}, {"token": ""}, {"token": "x" * 1025},
-     {"section": None}, {"enqueued": 7}],
+     {"token": "another-skills-stream"}, {"token": None}, {"enqueued": 7},
+     {"enqueued": "not ours"}],
 )
 def test_a_resume_point_that_does_not_fit_is_ignored(change: dict[str, Any]) -> None:
     assert ResumePoint.from_attributes({**POINT, **change}) is None
+
+
+@pytest.mark.parametrize("stored", [None, "garbage", [1], 7, {}])
+def test_stored_attributes_that_are_not_a_record_hold_no_resume_point(stored: object) -> None:
+    assert ResumePoint.from_attributes(stored) is None
 
 
 def test_sqlite_persistence_does_not_load_boto3(database: Path) -> None:
@@ -207,6 +241,13 @@ def test_a_missing_dynamodb_table_raises_a_persistence_error(dynamodb: Any) -> N
     adapter = persistence_adapter("dynamodb:no-such-table", dynamodb)
     with pytest.raises(PersistenceException):
         adapter.get_attributes(envelope(ALICE))
+
+
+def test_dynamodb_calls_give_up_well_inside_alexas_eight_seconds(aws_environment: None) -> None:
+    adapter = persistence_adapter("dynamodb:listening")
+    config = adapter.inner.dynamodb.meta.client.meta.config
+    attempts = config.retries["total_max_attempts"]
+    assert (config.connect_timeout + config.read_timeout) * attempts <= 4
 
 
 def test_dynamodb_without_an_aws_region_says_how_to_set_one(

@@ -135,6 +135,22 @@ def test_resume_in_a_section_whose_part_was_merged_away_restarts_the_section(
     assert order.resume(track("healing", 3).token, 5_000) == Cue(track("healing", 1), 0)
 
 
+def test_after_a_part_rebuilt_away_the_next_section_follows_not_the_sections_second_part() -> None:
+    rebuilt = PlayOrder.of(
+        [track("regret", 1, "v2"), track("regret", 2, "v2"), track("healing", 1)]
+    )
+    gone = track("regret", 3).token  # the section had three parts; now it has two
+    assert rebuilt.following(gone) == track("healing", 1)
+    assert rebuilt.next_section(gone) == track("healing", 1)
+    assert rebuilt.previous_section(gone) is None
+
+
+def test_a_rebuilt_part_that_still_exists_is_followed_by_the_part_after_it(
+    order: PlayOrder,
+) -> None:
+    assert order.following(track("regret", 1, "old").token) == track("regret", 2)
+
+
 def test_resume_at_the_very_end_of_a_clip_starts_the_next_one(order: PlayOrder) -> None:
     almost_done = 60_000 - END_MARGIN_MS // 2
     assert order.resume(track("regret", 1).token, almost_done) == Cue(track("regret", 2), 0)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from skill.language_model import InteractionModel, ResolvedIntent, normalize
-from skill.simulator import FALLBACK_INTENT, resolve_intent, resolve_utterance
+from skill.simulator import FALLBACK_INTENT, resolve_utterance
 
 FIXTURE = Path(__file__).parent / "fixtures" / "simulator_model_en-US.json"
 
@@ -17,6 +17,13 @@ FIXTURE = Path(__file__).parent / "fixtures" / "simulator_model_en-US.json"
 def model() -> InteractionModel:
     """A small model in the ASK file format, shaped like the generated one."""
     return InteractionModel.from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
+
+
+def resolve_intent(model: InteractionModel, text: str) -> ResolvedIntent:
+    """The intent Alexa sends for words said inside a session, without the skill's name."""
+    intent = resolve_utterance(model, text).intent
+    assert intent is not None, f"{text!r} launched the skill"
+    return intent
 
 
 def topic_of(intent: ResolvedIntent) -> str | None:
@@ -151,7 +158,7 @@ def test_an_empty_slot_is_still_declared(model: InteractionModel) -> None:
 )
 def test_naming_the_skill_alone_is_a_launch(model: InteractionModel, text: str) -> None:
     utterance = resolve_utterance(model, text)
-    assert utterance.invoked and utterance.is_launch
+    assert utterance.invoked and utterance.intent is None
 
 
 @pytest.mark.parametrize(
@@ -167,8 +174,19 @@ def test_a_one_shot_request_names_the_skill_and_the_intent(
     model: InteractionModel, text: str
 ) -> None:
     utterance = resolve_utterance(model, text)
-    assert utterance.invoked and not utterance.is_launch
+    assert utterance.invoked
     assert utterance.intent is not None and topic_of(utterance.intent) == "guilt-trips"
+
+
+@pytest.mark.parametrize(
+    "text", ["ask no contact companion to order a pizza", "tell no contact companion astrology"]
+)
+def test_a_one_shot_request_the_skill_does_not_know_is_its_fallback_intent(
+    model: InteractionModel, text: str
+) -> None:
+    utterance = resolve_utterance(model, text)
+    assert utterance.invoked
+    assert utterance.intent is not None and utterance.intent.name == FALLBACK_INTENT
 
 
 def test_without_the_skills_name_the_utterance_is_not_an_invocation(

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from content import default_guide
 from skill.config import SkillConfig
+from skill.device import EVENTS, DeviceState
+from skill.envelopes import SIMULATOR_SKILL_ID, Caller, Player, Session, Stream
 from skill.simulation import interaction_model
 from skill.simulator import resolve_utterance
 from skill.webservice import WebConfig, create_app
@@ -63,7 +68,7 @@ def test_the_open_button_launches_the_skill(client: FlaskClient) -> None:
     opening = next(p for p in phrases if p["label"] == "Open the skill")
     reply = post(client, "/simulator/say", {"utterance": opening["utterance"], "state": None})
     assert [turn["request"] for turn in reply["turns"]] == ["LaunchRequest"]
-    assert reply["session_open"] is True
+    assert reply["state"]["session"]["open"] is True
 
 
 def test_the_state_carries_the_conversation_from_one_call_to_the_next(client: FlaskClient) -> None:
@@ -85,16 +90,16 @@ def test_guided_listening_reports_the_player_and_a_button_moves_it(client: Flask
     assert requests[:3] == [
         "PlayGuideIntent", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
     ]
-    player = playing["player"]
-    assert player["activity"] == "PLAYING"
-    assert player["current"]["label"] == guide.sections[0].title
-    assert [item["label"] for item in player["queue"]] == [guide.sections[1].title]
+    assert playing["state"]["player"]["activity"] == "PLAYING"
+    assert playing["labels"] == {
+        "current": guide.sections[0].title, "queue": [guide.sections[1].title],
+    }
     moved = post(client, "/simulator/event", {
         "event": "next", "state": playing["state"], "offset_ms": 800,
     })
     assert moved["turns"][0]["request"] == "PlaybackController.NextCommandIssued"
     assert moved["turns"][0]["envelope"]["context"]["AudioPlayer"]["offsetInMilliseconds"] == 800
-    assert moved["player"]["current"]["label"] == guide.sections[1].title
+    assert moved["labels"]["current"] == guide.sections[1].title
 
 
 def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> None:
@@ -103,7 +108,7 @@ def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> No
     done = post(client, "/simulator/event", {"event": "finished", "state": playing["state"]})
     requests = [turn["request"] for turn in done["turns"]]
     assert requests[:2] == ["AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStarted"]
-    assert done["player"]["current"]["label"] == guide.sections[1].title
+    assert done["labels"]["current"] == guide.sections[1].title
 
 
 @pytest.mark.parametrize(
@@ -112,7 +117,15 @@ def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> No
         ("/simulator/say", {"utterance": "  "}, "utterance is empty"),
         ("/simulator/say", {"utterance": "hi", "state": {"caller": 1}}, "state is not valid"),
         ("/simulator/say", {"utterance": "hi", "device": "toaster"}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "device": []}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "locale": "fr-FR"}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "locale": {}}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": {
+            "user_id": "u", "device_id": "d", "device": "xecho-show"}}}, "state is not valid"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": {
+            "user_id": "u", "device_id": "d", "locale": "fr-FR"}}}, "state is not valid"),
         ("/simulator/event", {"event": "explode"}, "unknown event"),
+        ("/simulator/event", {"event": []}, "unknown event"),
     ],
 )
 def test_bad_requests_get_a_short_reason(
@@ -121,3 +134,84 @@ def test_bad_requests_get_a_short_reason(
     reply = client.post(path, json=body)
     assert reply.status_code == 400
     assert reason in reply.get_json()["error"]
+
+
+def test_requests_go_to_the_served_skill_whatever_the_page_sends(client: FlaskClient) -> None:
+    first = post(client, "/simulator/say", {"utterance": "help with guilt", "state": None})
+    assert "skill_id" not in first["state"]["caller"]
+    forged = {**first["state"]["caller"], "skill_id": "amzn1.ask.skill.someone-else"}
+    reply = post(client, "/simulator/say", {
+        "utterance": "yes", "state": {**first["state"], "caller": forged},
+    })
+    (turn,) = reply["turns"]
+    assert turn["envelope"]["session"]["application"]["applicationId"] == SIMULATOR_SKILL_ID
+
+
+# Property-based fuzzing: whatever the page sends, the answer is a 200 or a 4xx, never a 5xx.
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+_TOKEN = "introduction:1:0123456789abcdef"
+
+
+def _genuine_state() -> dict[str, Any]:
+    """A conversation in the middle of guided listening, as an answer hands it to the page."""
+    stream = Stream(token=_TOKEN, url="http://127.0.0.1:8123/audio/clips/x.mp3", title="X")
+    state = DeviceState(
+        caller=Caller.new(),
+        session=Session(id="amzn1.echo-api.session.x", open=True,
+                        attributes={"conversation": {"section": "guilt-trips"}}),
+        player=Player(activity="PLAYING", current=stream, offset_ms=1200, queue=(stream,)),
+    )
+    return state.model_dump(mode="json")
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, start: dict[str, Any]) -> dict[str, Any]:
+    """A genuine body with a few fields replaced, removed or added at random depths."""
+    data = copy.deepcopy(start)
+    for _ in range(draw(st.integers(1, 3))):
+        node = data
+        while True:
+            key = draw(st.sampled_from([*sorted(node), "new-field"]))
+            if isinstance(node.get(key), dict) and node[key] and draw(st.booleans()):
+                node = node[key]
+                continue
+            if draw(st.booleans()):
+                node[key] = draw(_json_values)
+            else:
+                node.pop(key, None)
+            break
+    return data
+
+
+_SAY = {"utterance": "play the whole guide", "state": None, "device": "echo", "locale": "en-US",
+        "offset_ms": 0}
+_FUZZ = settings(max_examples=120, deadline=None)
+
+
+def assert_answered_cleanly(reply: Any) -> None:
+    assert reply.status_code < 500, reply.get_json()
+    if reply.status_code >= 400:
+        assert set(reply.get_json()) == {"error"}
+
+
+@_FUZZ
+@given(body=_json_values | _mutated(_SAY) | _mutated({**_SAY, "state": _genuine_state()}))
+def test_fuzzed_utterances_never_break_the_server(client: FlaskClient, body: Any) -> None:
+    assert_answered_cleanly(client.post("/simulator/say", json=body))
+
+
+@_FUZZ
+@given(
+    event=st.sampled_from(EVENTS) | _json_values,
+    body=_mutated({"state": _genuine_state(), "offset_ms": 800}),
+)
+def test_fuzzed_device_events_never_break_the_server(
+    client: FlaskClient, event: Any, body: dict[str, Any]
+) -> None:
+    assert_answered_cleanly(client.post("/simulator/event", json={**body, "event": event}))

@@ -35,6 +35,9 @@ def test_the_stored_state_stays_small() -> None:
         {ATTRIBUTE: "guilt-trips"},
         {ATTRIBUTE: ["guilt-trips"]},
         {"someone-else": {"section": "regret"}},
+        "garbage",
+        [1],
+        7,
     ],
 )
 def test_missing_or_foreign_attributes_read_as_a_fresh_conversation(stored: object) -> None:

@@ -8,6 +8,7 @@ from audio.manifest import Manifest, Part, SectionEntry, clip_key
 from skill.transcript import Card, ClipIndex, Segment, describe_request, speech_segments, to_turn
 
 FINGERPRINT = "ab" * 32
+SHA256 = "cd" * 32
 BASE = "https://audio.example.org/store"
 
 
@@ -17,9 +18,7 @@ def section(section_id: str, title: str, parts: int) -> SectionEntry:
         title=title,
         fingerprint=FINGERPRINT,
         parts=tuple(
-            Part(
-                key=clip_key(section_id, FINGERPRINT, n), sha256="cd" * 32, bytes=100, duration=3.5
-            )
+            Part(key=clip_key(section_id, SHA256, n), sha256=SHA256, bytes=100, duration=3.5)
             for n in range(1, parts + 1)
         ),
     )
@@ -36,11 +35,11 @@ def clips() -> ClipIndex:
 
 
 def url(section_id: str, number: int) -> str:
-    return f"{BASE}/{clip_key(section_id, FINGERPRINT, number)}"
+    return f"{BASE}/{clip_key(section_id, SHA256, number)}"
 
 
 def text(value: str) -> Segment:
-    return Segment(kind="text", text=value)
+    return Segment(text=value)
 
 
 @pytest.mark.parametrize(
@@ -85,7 +84,7 @@ def test_a_single_part_clip_is_named_by_its_title_alone(clips: ClipIndex) -> Non
 
 def test_a_clip_the_manifest_does_not_list_is_named_by_its_file(clips: ClipIndex) -> None:
     clip = clips.clip("https://elsewhere.example.org/sounds/chime.mp3")
-    assert clip.title is None and clip.label == "chime.mp3"
+    assert clip.place is None and clip.label == "chime.mp3"
 
 
 def test_a_url_with_escaped_ampersands_is_unescaped(clips: ClipIndex) -> None:
@@ -152,7 +151,7 @@ def test_a_turn_shows_reprompt_card_and_directives(clips: ClipIndex) -> None:
     }
     turn = to_turn({"request": {"type": "LaunchRequest"}}, response, clips)
     assert turn.request == "LaunchRequest"
-    assert turn.text == "Playing the guide."
+    assert turn.speech == (text("Playing the guide."),)
     assert turn.reprompt == (text("Still there?"),)
     assert turn.card == Card("Guide", "Listening")
     played = f"Will You Regret It? (part 1 of 2) from 1:15 <{url('regret', 1)}>"

@@ -16,10 +16,9 @@
     BUFFER_UNDERRUN: "Buffering",
   };
 
-  let state = null; // the device's state, as the server last returned it
+  let state = null; // the device's state (session and player), as the server last returned it
   let pending = Promise.resolve(); // requests go one at a time, in order
   let speaking = []; // answer clips queued to play aloud
-  let player = { activity: "IDLE", current: null, queue: [], offset_ms: 0 }; // the device's player
 
   function post(path, body) {
     return fetch(path, {
@@ -100,8 +99,10 @@
       last = renderTurn(turn, clips) || last;
     }
     if (last) last.scrollIntoView({ block: "nearest" });
-    const started = updatePlayer(reply.player);
-    setStatus(reply.session_open ? "The skill is listening." : "The session is closed.");
+    // The device reports PlaybackStarted each time it obeys a Play directive.
+    const replayed = reply.turns.some((turn) => turn.request === "AudioPlayer.PlaybackStarted");
+    const started = updatePlayer(state.player, reply.labels, replayed);
+    setStatus(state.session.open ? "The skill is listening." : "The session is closed.");
     if ($("aloud").checked && !started) speak(clips);
   }
 
@@ -169,7 +170,9 @@
     const next = () => {
       const audio = speaking.shift();
       if (!audio) {
-        if (waiting && player.activity === "PLAYING") playerAudio.play().catch(() => {});
+        if (waiting && state && state.player.activity === "PLAYING") {
+          playerAudio.play().catch(() => {});
+        }
         return;
       }
       audio.addEventListener("ended", next, { once: true });
@@ -186,31 +189,34 @@
     speaking = [];
   }
 
+  // Shows the device's player; `replayed` when the device obeyed a Play directive, which
+  // starts from its offset even for the stream already playing (Repeat on a one-part section).
   // Returns true when a stream (re)started, so answer clips do not talk over it.
-  function updatePlayer(latest) {
-    player = latest;
+  function updatePlayer(player, labels, replayed) {
     $("player-state").textContent = ACTIVITY[player.activity] || player.activity;
-    $("now-playing").textContent = player.current ? player.current.label : "";
+    $("now-playing").textContent = labels.current || "";
     const queue = $("queue");
     queue.replaceChildren();
-    for (const item of player.queue) queue.append(element("li", "", item.label));
-    if (!player.queue.length) queue.append(element("li", "subtle", "Nothing queued"));
+    for (const label of labels.queue) queue.append(element("li", "", label));
+    if (!labels.queue.length) queue.append(element("li", "subtle", "Nothing queued"));
     if (!player.current || player.activity !== "PLAYING") {
       playerAudio.pause();
       return false;
     }
     const fresh = playerAudio.dataset.token !== player.current.token;
-    if (!fresh && !playerAudio.paused) return false;
+    if (!fresh && !replayed && !playerAudio.paused) return false;
     if (fresh) {
       playerAudio.dataset.token = player.current.token;
       playerAudio.src = player.current.url;
     }
-    const seconds = latest.offset_ms / 1000;
-    const seek = () => {
-      playerAudio.currentTime = seconds;
-    };
-    if (playerAudio.readyState >= 1) seek();
-    else playerAudio.addEventListener("loadedmetadata", seek, { once: true });
+    if (fresh || replayed) {
+      const seconds = player.offset_ms / 1000;
+      const seek = () => {
+        playerAudio.currentTime = seconds;
+      };
+      if (playerAudio.readyState >= 1) seek();
+      else playerAudio.addEventListener("loadedmetadata", seek, { once: true });
+    }
     playerAudio.play().catch(() => {
       setStatus("The browser blocked playback: press Resume to start it.");
     });
@@ -228,7 +234,7 @@
     playerAudio.pause();
     playerAudio.removeAttribute("src");
     delete playerAudio.dataset.token;
-    updatePlayer({ activity: "IDLE", current: null, queue: [], offset_ms: 0 });
+    updatePlayer({ activity: "IDLE", current: null }, { current: null, queue: [] }, false);
     const device = $("device").selectedOptions[0];
     addLine("event", `${reason} on ${device ? device.textContent : "a device"}, ${$("locale").value}.`);
   }

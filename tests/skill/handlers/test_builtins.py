@@ -14,7 +14,6 @@ from ask_sdk_model import RequestEnvelope
 from content import default_guide
 from skill import intents
 from skill.catalog import Catalog
-from skill.config import SkillConfig
 from skill.guidebook import load_guidebook
 from skill.handlers import Resources
 from skill.handlers.builtins import ErrorHandler
@@ -84,7 +83,7 @@ def test_stop_cancel_and_home_say_goodbye_and_end(session: Session, name: str) -
 def test_fallback_is_gentle_and_keeps_the_pending_question(session: Session) -> None:
     session.say(intents.NEXT)
     said = session.say(intents.FALLBACK)
-    assert said.text == WORDS.fallback and not said.ends
+    assert said.text == f"{WORDS.fallback} {WORDS.reprompt}" and not said.ends
     assert session.say(intents.YES).state["section"] == "what-it-means"
 
 
@@ -95,11 +94,16 @@ def test_loop_and_shuffle_in_conversation_say_they_are_not_available(
     session: Session, name: str
 ) -> None:
     said = session.say(name)
-    assert said.text == WORDS.unsupported and not said.ends
+    assert said.text == f"{WORDS.unsupported} {WORDS.reprompt}" and not said.ends
 
 
 def test_an_intent_no_family_knows_gets_the_fallback(session: Session) -> None:
-    assert session.say("AMAZON.SearchAction<object@WeatherForecast>").text == WORDS.fallback
+    said = session.say("AMAZON.SearchAction<object@WeatherForecast>")
+    assert said.text == f"{WORDS.fallback} {WORDS.reprompt}"
+
+
+def test_not_being_understood_still_points_to_crisis_help(session: Session) -> None:
+    assert '"I need help now"' in session.say(intents.FALLBACK).text
 
 
 def test_a_session_end_gets_an_empty_response(audio_skill: Handler) -> None:
@@ -133,7 +137,7 @@ def _handler_input(request: dict[str, Any]) -> HandlerInput:
 
 @pytest.fixture
 def error_handler() -> ErrorHandler:
-    return ErrorHandler(Resources(GUIDEBOOK, Catalog(GUIDEBOOK), SkillConfig()))
+    return ErrorHandler(Resources(GUIDEBOOK, Catalog(GUIDEBOOK)))
 
 
 def test_a_failure_apologises_without_details_and_logs_none_of_the_request(

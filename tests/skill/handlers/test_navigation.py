@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from content import default_guide
 from skill import intents
 from skill.guidebook import load_guidebook
 from tests.skill.conftest import Session, topic_slot
@@ -12,8 +13,8 @@ IDS = GUIDEBOOK.ids
 
 
 def play(session: Session, section_id: str) -> None:
-    section = GUIDEBOOK.section(section_id)
-    session.say(intents.TOPIC, topic=topic_slot(section.topic, section_id))
+    topic = default_guide().section(section_id).topic
+    session.say(intents.TOPIC, topic=topic_slot(topic, section_id))
 
 
 def test_yes_to_the_follow_up_plays_the_section_it_offers(session: Session) -> None:

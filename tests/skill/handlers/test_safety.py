@@ -6,9 +6,12 @@ import pytest
 
 from content import LOCALES, default_guide
 from skill import intents
-from skill.config import SkillConfig
 from skill.builder import build_skill
+from skill.catalog import parse_manifest
+from skill.config import SkillConfig
+from skill.playback import make_token
 from tests.skill.conftest import (
+    MANIFEST,
     Device,
     Handler,
     Session,
@@ -16,10 +19,16 @@ from tests.skill.conftest import (
     clip_seconds,
     fixture_json,
     handler_for,
+    intent,
     topic_slot,
 )
 
 CRISIS = default_guide().skill.crisis
+# Danger as a topic slot catches it: fragments in people's own words, none a stored phrase.
+FRAGMENTS = (
+    "self harm", "killing myself", "hurting myself", "I feel suicidal", "suicidal thoughts",
+    "i am suicidal", "im not safe", "being abused", "ending my life", "I am in danger",
+)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -48,11 +57,19 @@ def test_an_unknown_locale_still_hears_crisis_lines(audio_skill: Handler) -> Non
     assert CRISIS.locales["en-US"].emergency.say in said.text
 
 
-@pytest.mark.parametrize("phrase", CRISIS.phrases)
+@pytest.mark.parametrize("fragment", FRAGMENTS)
 def test_danger_said_as_a_topic_is_answered_with_crisis_lines(
-    audio_skill: Handler, phrase: str
+    audio_skill: Handler, fragment: str
 ) -> None:
-    said = Session(audio_skill).say(intents.TOPIC, topic=topic_slot(phrase))
+    said = Session(audio_skill).say(intents.TOPIC, topic=topic_slot(fragment))
+    assert said.text.startswith(CRISIS.message) and not said.audio
+
+
+def test_a_topic_alexa_resolved_to_the_crisis_value_is_answered_with_crisis_lines(
+    audio_skill: Handler,
+) -> None:
+    slot = topic_slot("thinking of not being here", intents.CRISIS_TOPIC)
+    said = Session(audio_skill).say(intents.TOPIC, topic=slot)
     assert said.text.startswith(CRISIS.message) and not said.audio
 
 
@@ -79,6 +96,30 @@ def test_crisis_lines_are_spoken_even_when_audio_hosting_is_broken() -> None:
     broken = SkillConfig(manifest="/missing/manifest.json", audio_base_url="https://gone.example")
     session = Session(handler_for(build_skill(broken)), Device(locale="en-GB"))
     assert "nine nine nine" in session.say(intents.CRISIS).text
+
+
+def test_the_crisis_answer_stops_the_guide_playing_on_the_device(audio_skill: Handler) -> None:
+    sha256 = parse_manifest(MANIFEST.read_bytes())["holidays"][0].sha256
+    envelope = Device().envelope(intent(intents.CRISIS), new=True)
+    envelope["context"]["AudioPlayer"] = {
+        "token": make_token("holidays", 1, sha256), "offsetInMilliseconds": 30_000,
+        "playerActivity": "PLAYING",
+    }
+    said = check_response(envelope, audio_skill(envelope), clip_seconds())
+    assert said.text.startswith(CRISIS.message) and not said.ends
+    assert [d["type"] for d in said.body["directives"]] == [
+        "AudioPlayer.Stop", "AudioPlayer.ClearQueue",
+    ]
+
+
+def test_the_crisis_answer_leaves_another_skills_audio_alone(audio_skill: Handler) -> None:
+    envelope = Device().envelope(intent(intents.CRISIS), new=True)
+    envelope["context"]["AudioPlayer"] = {
+        "token": "another-skills-stream", "offsetInMilliseconds": 1_000,
+        "playerActivity": "PLAYING",
+    }
+    said = check_response(envelope, audio_skill(envelope), clip_seconds())
+    assert said.text.startswith(CRISIS.message) and "directives" not in said.body
 
 
 def test_repeat_after_the_crisis_answer_says_the_numbers_again(session: Session) -> None:

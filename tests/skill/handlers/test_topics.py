@@ -7,12 +7,13 @@ import pytest
 from content import Section as ContentSection
 from content import default_guide
 from skill import intents
-from skill.catalog import build_catalog
+from skill.catalog import parse_manifest
 from skill.guidebook import Section, load_guidebook
 from tests.skill.conftest import AUDIO_BASE_URL, MANIFEST, Device, Handler, Session, topic_slot
 
 GUIDEBOOK = load_guidebook()
-CATALOG = build_catalog(GUIDEBOOK, MANIFEST.read_bytes(), AUDIO_BASE_URL)
+PARTS = parse_manifest(MANIFEST.read_bytes())
+TOPICS = {section.id: section.topic for section in default_guide().sections}
 SECTIONS = GUIDEBOOK.sections
 NO_MATCH = GUIDEBOOK.words.no_match
 REPROMPT = GUIDEBOOK.words.reprompt
@@ -28,13 +29,13 @@ def test_a_resolved_topic_plays_every_clip_then_asks_the_first_follow_up(
     audio_skill: Handler, section: Section
 ) -> None:
     session = Session(audio_skill)
-    said = session.say(intents.TOPIC, topic=topic_slot(section.topic, section.id))
+    said = session.say(intents.TOPIC, topic=topic_slot(TOPICS[section.id], section.id))
     played = list(said.audio)
     while said.state.get("offer") == "more":
         assert said.text.endswith(GUIDEBOOK.words.more_prompt)
         said = session.say(intents.YES)
         played += said.audio
-    assert played == [clip.url for clip in CATALOG.clips(section.id)]
+    assert played == [f"{AUDIO_BASE_URL}/{part.key}" for part in PARTS[section.id]]
     question = section.follow_ups[0].question
     assert said.text.endswith(question) and question in said.reprompt
     assert said.card == {"type": "Simple", "title": section.title, "content": section.card_text}
@@ -70,6 +71,11 @@ def test_a_topic_request_without_a_topic_asks_which_one(session: Session) -> Non
     assert said.text == REPROMPT and not said.ends
 
 
+def test_a_topic_the_guide_does_not_cover_points_to_crisis_help(session: Session) -> None:
+    said = session.say(intents.TOPIC, topic=topic_slot("my landlord"))
+    assert '"I need help now"' in said.text
+
+
 def test_an_entity_id_the_guide_no_longer_has_is_treated_as_no_match(session: Session) -> None:
     said = session.say(intents.TOPIC, topic=topic_slot("old topic", "retired-section"))
     assert said.text.startswith(NO_MATCH)
@@ -99,7 +105,7 @@ def test_without_audio_every_section_is_read_aloud_in_full(
     text_skill: Handler, section: Section, device: Device
 ) -> None:
     session = Session(text_skill, device)
-    said = session.say(intents.TOPIC, topic=topic_slot(section.topic, section.id))
+    said = session.say(intents.TOPIC, topic=topic_slot(TOPICS[section.id], section.id))
     heard = [said.text]
     while said.state.get("offer") == "more":
         said = session.say(intents.YES)
