@@ -13,9 +13,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from skill import SkillError
 
@@ -35,8 +34,7 @@ class ManifestUnavailableError(SkillError):
     """The manifest could not be read or parsed, and there is no earlier copy to use."""
 
 
-@dataclass(frozen=True)
-class S3Location:
+class S3Location(NamedTuple):
     """An object in S3, named by an `s3://bucket/key` URL."""
 
     bucket: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -180,8 +180,7 @@ class PlayOrder:
         return found[-1] if found else None
 
 
-@dataclass(frozen=True)
-class ResumePoint:
+class ResumePoint(NamedTuple):
     """Everything kept about a listener: the clip they are in and where, nothing else."""
 
     token: str
@@ -219,7 +218,7 @@ class ResumePoint:
 
     def to_attributes(self) -> dict[str, Any]:
         """The persistent attributes that hold this resume point."""
-        return asdict(self)
+        return self._asdict()
 
 
 def _token(value: Any) -> str | None:

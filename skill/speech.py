@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from skill import SkillError
 
@@ -80,8 +80,7 @@ def escape_attribute(value: str) -> str:
     return escape(value).replace('"', "&quot;")
 
 
-@dataclass(frozen=True)
-class Speech:
+class Speech(NamedTuple):
     """SSML under construction; every method returns a new, longer Speech."""
 
     body: str = ""

@@ -7,9 +7,8 @@ Only positions in the guide: never anything a person said. Attributes that do no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 ATTRIBUTE = "conversation"  # the one session attribute the conversation owns
 E = TypeVar("E", bound=Enum)
@@ -30,8 +29,7 @@ class Turn(str, Enum):
     CRISIS = "crisis"
 
 
-@dataclass(frozen=True)
-class Conversation:
+class Conversation(NamedTuple):
     """Where the listener is: section, batch played, pending question, reflections given."""
 
     section: str | None = None
@@ -43,7 +41,7 @@ class Conversation:
 
     def but(self, **changes: Any) -> Conversation:
         """A copy with some fields changed."""
-        return replace(self, **changes)
+        return self._replace(**changes)
 
     def to_attributes(self) -> dict[str, Any]:
         """The session-attribute form: short, JSON-safe, defaults left out."""

@@ -76,8 +76,7 @@ def restrict_speech(kind: str | None, reply: Reply) -> Reply:
     return reply if kind in CONVERSATIONAL else SILENT
 
 
-@dataclass(frozen=True)
-class Heard:
+class Heard(NamedTuple):
     """What a request asks, reduced to what the conversation needs (never the raw words)."""
 
     name: str  # the intent's name, or the request's type when it is not an IntentRequest
