@@ -8,8 +8,10 @@ share one server. Buckets get unique names, so tests never see each other's obje
 from __future__ import annotations
 
 import json
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +117,28 @@ def offline_voice() -> Any:
     from audio.voices import make_voice
 
     return make_voice("piper")
+
+
+@pytest.fixture
+def polly_on_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[type[BaseHTTPRequestHandler]], str]]:
+    """Serves a stand-in for Amazon Polly on loopback, reached by boto3 through AWS's own
+    endpoint variable with fake credentials; returns its URL."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def serve(handler: type[BaseHTTPRequestHandler]) -> str:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        endpoint = f"http://127.0.0.1:{server.server_port}"
+        monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", endpoint)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        return endpoint
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import boto3
@@ -129,20 +128,13 @@ class FailingPolly(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def failing_polly(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FailingPolly]]:
+def failing_polly(
+    polly_on_loopback: Callable[[type[BaseHTTPRequestHandler]], str],
+) -> type[FailingPolly]:
     """A failing Polly on loopback, reached by the voice's own client through AWS's variables."""
     FailingPolly.requests = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FailingPolly)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", f"http://127.0.0.1:{server.server_port}")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    yield FailingPolly
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    polly_on_loopback(FailingPolly)
+    return FailingPolly
 
 
 def test_each_attempt_is_a_single_request(

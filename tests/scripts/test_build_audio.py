@@ -11,9 +11,8 @@ import struct
 import subprocess
 import sys
 import termios
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -217,21 +216,10 @@ class FakePolly(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def polly_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def polly_endpoint(polly_on_loopback: Callable[[type[BaseHTTPRequestHandler]], str]) -> str:
     """A fake Polly on loopback that boto3 reaches through AWS's own endpoint variable."""
     FakePolly.requests = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakePolly)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    endpoint = f"http://127.0.0.1:{server.server_port}"
-    monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", endpoint)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    yield endpoint
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    return polly_on_loopback(FakePolly)
 
 
 def test_a_polly_build_speaks_with_the_chosen_voice_and_publishes_alexa_clips(

@@ -20,6 +20,7 @@ from skill.simulation import interaction_model
 from skill.simulator import resolve_utterance
 from skill.webservice import WebConfig, create_app
 from tests.simulator_support import short_store  # noqa: F401  (fixture)
+from tests.skill.fuzzing import json_values, mutate
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +150,6 @@ def test_requests_go_to_the_served_skill_whatever_the_page_sends(client: FlaskCl
 
 # Property-based fuzzing: whatever the page sends, the answer is a 200 or a 4xx, never a 5xx.
 
-_json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3)
-    | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=8,
-)
 _TOKEN = "introduction:1:0123456789abcdef"
 
 
@@ -174,18 +169,7 @@ def _genuine_state() -> dict[str, Any]:
 def _mutated(draw: st.DrawFn, start: dict[str, Any]) -> dict[str, Any]:
     """A genuine body with a few fields replaced, removed or added at random depths."""
     data = copy.deepcopy(start)
-    for _ in range(draw(st.integers(1, 3))):
-        node = data
-        while True:
-            key = draw(st.sampled_from([*sorted(node), "new-field"]))
-            if isinstance(node.get(key), dict) and node[key] and draw(st.booleans()):
-                node = node[key]
-                continue
-            if draw(st.booleans()):
-                node[key] = draw(_json_values)
-            else:
-                node.pop(key, None)
-            break
+    mutate(draw, [data], most=3)
     return data
 
 
@@ -201,14 +185,14 @@ def assert_answered_cleanly(reply: Any) -> None:
 
 
 @_FUZZ
-@given(body=_json_values | _mutated(_SAY) | _mutated({**_SAY, "state": _genuine_state()}))
+@given(body=json_values | _mutated(_SAY) | _mutated({**_SAY, "state": _genuine_state()}))
 def test_fuzzed_utterances_never_break_the_server(client: FlaskClient, body: Any) -> None:
     assert_answered_cleanly(client.post("/simulator/say", json=body))
 
 
 @_FUZZ
 @given(
-    event=st.sampled_from(EVENTS) | _json_values,
+    event=st.sampled_from(EVENTS) | json_values,
     body=_mutated({"state": _genuine_state(), "offset_ms": 800}),
 )
 def test_fuzzed_device_events_never_break_the_server(

@@ -34,6 +34,7 @@ from tests.skill.alexa_requests import (
     trusting_verifier,
     write_store,
 )
+from tests.skill.fuzzing import json_values, mutate
 
 
 @pytest.fixture
@@ -342,12 +343,6 @@ def test_without_a_store_audio_is_not_found() -> None:
 
 # Property-based fuzzing: whatever arrives, the answer is a 4xx or 200 in JSON, never a 5xx.
 
-_json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12,
-)
 _header_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
@@ -383,26 +378,13 @@ def _mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
     """A genuine envelope with a few fields replaced, removed or added at random depths."""
     data = draw(st.sampled_from(_GENUINE))()
     # Mutations start at the top, in the request or in the session attributes.
-    starts = [data, data["request"], data.get("session", {}).get("attributes", {})]
-    for _ in range(draw(st.integers(1, 4))):
-        node = draw(st.sampled_from(starts))
-        while True:
-            keys = sorted(node)
-            key = draw(st.sampled_from(keys + ["new-field"]))
-            if isinstance(node.get(key), dict) and node[key] and draw(st.booleans()):
-                node = node[key]
-                continue
-            if draw(st.booleans()):
-                node[key] = draw(_json_values)
-            else:
-                node.pop(key, None)
-            break
+    mutate(draw, [data, data["request"], data.get("session", {}).get("attributes", {})], most=4)
     return data
 
 
 _bodies = st.one_of(
     st.binary(max_size=200),
-    _json_values.map(lambda value: json.dumps(value).encode()),
+    json_values.map(lambda value: json.dumps(value).encode()),
     _mutated_envelopes().map(body_of),
 )
 _content_types = st.sampled_from(
