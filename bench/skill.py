@@ -2,7 +2,7 @@
 
 The bare skill is Amazon's ask-sdk-core hello world (launch, hello, help, stop, session end,
 an intent reflector, a catch-all exception handler), run through `SkillBuilder.lambda_handler`
-exactly as ours runs through `skill.lambda_function.lambda_handler`. Both answer the same
+exactly as ours runs through `skill.runtime.lambda_function.lambda_handler`. Both answer the same
 envelopes as plain dicts, interleaved round by round in one process so that machine noise hits
 both alike. Import time is measured in fresh interpreters, alternating, from the import
 statement to the module being ready, after the modules Lambda's runtime itself has loaded
@@ -146,7 +146,7 @@ def main() -> int:
 
 def skill_environment(workdir: Path) -> dict[str, str]:
     """Settings as on Lambda: a manifest with a clip per section, HTTPS audio, a skill id."""
-    from skill.guidebook import load_guidebook
+    from skill.runtime.guidebook import load_guidebook
 
     sections = [
         {
@@ -213,7 +213,7 @@ def compare_requests(
     os.environ.update(environment)
     sys.path.insert(0, str(workdir))
     bare: Handler = importlib.import_module("hello_world_lambda").lambda_handler
-    ours: Handler = importlib.import_module("skill.lambda_function").lambda_handler
+    ours: Handler = importlib.import_module("skill.runtime.lambda_function").lambda_handler
     ratios = []
     for name, event in envelopes().items():
         for handler in (bare, ours):
@@ -239,7 +239,7 @@ def compare_imports(workdir: Path, environment: Mapping[str, str], repeats: int)
     start, as a bundle without them). Prints medians; returns the cached-bytecode ratio.
     """
     event = json.dumps(envelopes()["launch"])
-    modules = {"bare": "hello_world_lambda", "ours": "skill.lambda_function"}
+    modules = {"bare": "hello_world_lambda", "ours": "skill.runtime.lambda_function"}
     base = {**os.environ, **environment, "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)])}
     modes = {
         "bytecode cached": {"PYTHONPYCACHEPREFIX": str(workdir / "pycache")},

@@ -166,9 +166,9 @@ def _skill_app(verify: bool, certificates: Path):
     from cryptography import x509
     from cryptography.x509.verification import Store
 
-    from skill.config import SkillConfig
-    from skill.verify import RequestVerifier
-    from skill.webservice import WebConfig, create_app
+    from skill.runtime.config import SkillConfig
+    from skill.web.verify import RequestVerifier
+    from skill.web.webservice import WebConfig, create_app
     from tests.skill.alexa_requests import CERT_URL, SKILL_ID, Downloads
 
     root = x509.load_pem_x509_certificate((certificates / "root.pem").read_bytes())

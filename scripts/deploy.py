@@ -273,7 +273,7 @@ def audio_command(bucket: str) -> list[str]:
 
 def model_command(skill_package: Path, endpoint: str | None = None) -> list[str]:
     """`nocontact model`: skill.json (with the endpoint, when given), the interaction models
-    and skill/guidebook.json."""
+    and skill/runtime/guidebook.json."""
     command = [sys.executable, "-m", "scripts.cli", "model", "--out", str(skill_package)]
     return [*command, "--endpoint", endpoint] if endpoint else command
 

@@ -13,8 +13,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Generate the interaction model, skill.json and the skill's compiled guide.",
         description=(
             "Write the ASK CLI layout (skill.json, interactionModels/custom/<locale>.json for "
-            "en-US, en-GB, en-CA, en-AU and en-IN, the store icons) and skill/guidebook.json, "
-            "all from content/."
+            "en-US, en-GB, en-CA, en-AU and en-IN, the store icons) and "
+            "skill/runtime/guidebook.json, all from content/."
         ),
     )
     parser.add_argument(
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--guidebook",
         type=Path,
-        help="Where to write the compiled guide (default: skill/guidebook.json, which the "
+        help="Where to write the compiled guide (default: skill/runtime/guidebook.json, which the "
         "skill reads).",
     )
     parser.set_defaults(handler=export_model)
@@ -40,14 +40,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def export_model(args: argparse.Namespace) -> int:
     """Generate every file; a content problem stops the command before anything is written."""
     from content import ContentError, default_guide
-    from skill.guidebook import GUIDEBOOK_PATH, write_guidebook
-    from skill.icons import write_icons
-    from skill.interaction_model import (
+    from skill.exports.guidebook import write_guidebook
+    from skill.exports.icons import write_icons
+    from skill.exports.interaction_model import (
         check_endpoint,
         package_endpoint,
         package_files,
         write_package,
     )
+    from skill.runtime.guidebook import GUIDEBOOK_PATH
 
     try:
         endpoint = args.endpoint and check_endpoint(args.endpoint)

@@ -1,6 +1,6 @@
 """`make package`: the skill's AWS Lambda bundle, `dist/lambda.zip`.
 
-The bundle holds the skill (with the guide it speaks, compiled into skill/guidebook.json) and
+The bundle holds the skill (with the guide it speaks, compiled into skill/runtime/guidebook.json) and
 the project's runtime dependencies built for Lambda's platform, and nothing else: no audio
 stack, no Flask, and not boto3, which the Lambda runtime already provides.
 
@@ -33,10 +33,10 @@ PROVIDED_BY_LAMBDA = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 LAMBDA_EXTRAS = ("aws",)
 # The Lambda handler's module: the bundle holds the project's modules it imports, directly or
 # not, and nothing of the local tools beside it (web service, simulator, model export).
-ENTRY = Path("skill/lambda_function.py")
+ENTRY = Path("skill/runtime/lambda_function.py")
 PROJECT_PACKAGE = "skill"
 # The guide the skill speaks, compiled from content/ so neither YAML nor pydantic loads.
-DATA_FILES = (Path("skill/guidebook.json"),)
+DATA_FILES = (Path("skill/runtime/guidebook.json"),)
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: equal code, equal bundle
 
 

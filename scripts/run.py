@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from scripts.serve import DEFAULT_PORT, port_number, start, web_config
 
 if TYPE_CHECKING:
-    from skill.webservice import WebConfig
+    from skill.web.webservice import WebConfig
 
 DEFAULT_PERSISTENCE = "sqlite:.nocontact/listening.sqlite3"
 
@@ -44,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the server's configuration, build, then serve until interrupted."""
     from scripts.cli import build_parser
-    from skill import SkillError
+    from skill.runtime import SkillError
 
     parser = build_parser()
     serve_args = parser.parse_args(["serve", "--port", str(args.port)])

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 from content import LOCALES
 from scripts.build_audio import DEFAULT_STORE
 from scripts.serve import DEFAULT_HOST, DEFAULT_PORT
-from skill.device import EVENTS
-from skill.envelopes import DEVICES
+from skill.simulator.device import EVENTS
+from skill.simulator.envelopes import DEVICES
 
 if TYPE_CHECKING:
-    from skill.device import DeviceState, Exchange, SimulatedDevice
-    from skill.simulation import Simulation
-    from skill.transcript import Segment, Turn
+    from skill.simulator.device import DeviceState, Exchange, SimulatedDevice
+    from skill.simulator.simulation import Simulation
+    from skill.simulator.transcript import Segment, Turn
 
 INTERACTIVE_HELP = (
     "Type what you would say to Alexa. Device buttons: /play /pause /next /previous; "
@@ -78,7 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def say(args: argparse.Namespace) -> int:
     """One utterance or event, or an interactive conversation; the session file is kept."""
-    from skill import SkillError
+    from skill.runtime import SkillError
 
     utterance = " ".join(args.utterance).strip()
     if utterance and args.event:
@@ -105,16 +105,16 @@ def _simulation(args: argparse.Namespace) -> Simulation:
     import os
 
     from audio.manifest import MANIFEST_KEY
-    from skill.config import SkillConfig
-    from skill.simulation import Simulation, clip_index
-    from skill.transports import in_process, over_http
-    from skill.webservice import WebConfig
+    from skill.runtime.config import SkillConfig
+    from skill.simulator.simulation import Simulation, clip_index
+    from skill.simulator.transports import in_process, over_http
+    from skill.web.webservice import WebConfig
 
     clips = clip_index(args.store)
     configured = SkillConfig.from_env(os.environ)
     if args.url:
         return Simulation(send=over_http(args.url), clips=clips, skill_id=configured.skill_id)
-    from skill.builder import build_skill
+    from skill.runtime.builder import build_skill
 
     persistence = f"sqlite:{args.session}.sqlite" if args.session else None
     local = WebConfig(
@@ -136,7 +136,7 @@ def _simulation(args: argparse.Namespace) -> Simulation:
 
 
 def _load_state(args: argparse.Namespace, simulation: Simulation) -> DeviceState:
-    from skill.simulation import state_from_json
+    from skill.simulator.simulation import state_from_json
 
     device, locale = args.device or "echo", args.locale or LOCALES[0]
     if args.session is None or args.new or not args.session.exists():
@@ -171,7 +171,7 @@ def _save_state(path: Path | None, state: DeviceState) -> None:
 
 def _converse(device: SimulatedDevice, simulation: Simulation, args: argparse.Namespace) -> int:
     """Read utterances until /quit or end of input; the session file follows every turn."""
-    from skill.device import SimulatorError
+    from skill.simulator.device import SimulatorError
 
     print(INTERACTIVE_HELP)
     while True:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from scripts.build_audio import DEFAULT_STORE
 
 if TYPE_CHECKING:
-    from skill.webservice import WebConfig
+    from skill.web.webservice import WebConfig
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -80,7 +80,7 @@ def port_number(text: str) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """Serve until interrupted, configured by the options and the skill's environment."""
-    from skill import SkillError
+    from skill.runtime import SkillError
 
     try:
         config = web_config(args, os.environ)
@@ -94,8 +94,8 @@ def web_config(args: argparse.Namespace, environ: Mapping[str, str]) -> WebConfi
 
     SkillError when the skill's environment is not usable.
     """
-    from skill.config import SkillConfig
-    from skill.webservice import WebConfig
+    from skill.runtime.config import SkillConfig
+    from skill.web.webservice import WebConfig
 
     config = WebConfig(
         skill=SkillConfig.from_env(environ),
@@ -112,8 +112,8 @@ def start(config: WebConfig) -> int:
     """Bind, build the app for the bound address, and serve until interrupted."""
     import waitress
 
-    from skill import SkillError
-    from skill.webservice import NO_VERIFY_WARNING, create_app
+    from skill.runtime import SkillError
+    from skill.web.webservice import NO_VERIFY_WARNING, create_app
 
     if not config.verify:
         print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)

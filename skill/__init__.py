@@ -1,7 +1,12 @@
-"""The Alexa skill: conversation, guided listening, the Lambda entry and the web service.
+"""The Alexa skill, in four rooms; data flows one way, from the bottom up:
 
-Importing the package stays light (no content loader, pydantic or audio stack), so the Lambda
-starts fast; see bench/skill.py.
+- `skill.runtime`: what AWS Lambda runs (handlers, catalog, playback, speech, persistence).
+- `skill.exports`: build-time exports from content/ (interaction model, icons, guidebook.json).
+- `skill.simulator`: device emulation and utterance resolution, to talk without an Echo.
+- `skill.web`: the Flask web service, request verification and the simulator page.
+
+content/ → (audio/, skill.exports) → skill.runtime; skill.simulator and skill.web on top.
+Importing this package stays light, so the Lambda starts fast; see bench/skill.py.
 """
 
 from __future__ import annotations
@@ -9,7 +14,3 @@ from __future__ import annotations
 import logging
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
-
-
-class SkillError(Exception):
-    """Something the skill cannot work with: its configuration, guidebook or audio catalog."""

@@ -69,8 +69,8 @@ def short_store(tmp_path_factory: pytest.TempPathFactory, offline_voice: Any) ->
 @contextmanager
 def serving(store: Path, database: Path, *, verify: bool = False) -> Iterator[str]:
     """`create_app` on a free loopback port in a thread; yields the server's address."""
-    from skill.config import SkillConfig
-    from skill.webservice import WebConfig, create_app
+    from skill.runtime.config import SkillConfig
+    from skill.web.webservice import WebConfig, create_app
 
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]

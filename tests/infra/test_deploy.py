@@ -13,7 +13,7 @@ import pytest
 
 from scripts.cli import main
 from scripts.deploy import TEMPLATE, DeployError, StackOutputs
-from skill.interaction_model import package_endpoint
+from skill.exports.interaction_model import package_endpoint
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"

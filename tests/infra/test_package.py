@@ -31,7 +31,8 @@ from scripts.package_lambda import (
     runtime_requirements,
     write_zip,
 )
-from skill.envelopes import (
+from skill.runtime.intents import TOPIC
+from skill.simulator.envelopes import (
     Caller,
     Player,
     Session,
@@ -39,8 +40,7 @@ from skill.envelopes import (
     launch_request,
     new_session_id,
 )
-from skill.intents import TOPIC
-from skill.simulator import FilledSlot, ResolvedIntent, SlotValue
+from skill.simulator.resolver import FilledSlot, ResolvedIntent, SlotValue
 
 ROOT = Path(__file__).resolve().parents[2]
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
@@ -52,7 +52,7 @@ RUNNER = """
 import json, sys, sysconfig
 bundle = sys.argv[1]
 sys.path.insert(0, bundle)
-from skill.lambda_function import lambda_handler
+from skill.runtime.lambda_function import lambda_handler
 responses = [lambda_handler(event, None) for event in json.load(sys.stdin)]
 allowed = (bundle, sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
 foreign = sorted(
@@ -161,7 +161,8 @@ def test_the_bundle_runs_on_nothing_but_itself_and_the_standard_library(answers:
 
 
 def test_the_bundle_holds_the_skill_its_compiled_guide_and_the_manifest(names: set[str]) -> None:
-    assert {"skill/lambda_function.py", "skill/guidebook.json", "manifest.json"} <= names
+    runtime = {"skill/runtime/lambda_function.py", "skill/runtime/guidebook.json"}
+    assert runtime | {"manifest.json"} <= names
 
 
 def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_provides(
@@ -175,8 +176,7 @@ def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_pr
     }  # fmt: skip
     assert not any("__pycache__" in name for name in names)
     # The local tools beside the skill: the web service, the simulator, the model export.
-    local_tools = ("skill/webservice.py", "skill/verify.py", "skill/simulator", "skill/static/",
-                   "skill/interaction_model.py", "skill/icons.py", "skill/device.py")
+    local_tools = ("skill/web/", "skill/simulator/", "skill/exports/")
     assert not [name for name in names if name.startswith(local_tools)]
 
 

@@ -129,7 +129,7 @@ def test_the_function_runs_the_packaged_skill_within_alexas_time_limit(
     function = of_type(resources, "AWS::Serverless::Function")["Properties"]
 
     assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
-    assert function["Handler"] == "skill.lambda_function.lambda_handler"
+    assert function["Handler"] == "skill.runtime.lambda_function.lambda_handler"
     assert (TEMPLATE_PATH.parent / function["CodeUri"]).resolve() == DEFAULT_OUT
     assert function["Timeout"] < 8  # Alexa waits 8 seconds for an answer
     assert 128 <= function["MemorySize"] <= 1024
@@ -161,7 +161,7 @@ def test_the_function_is_told_where_the_manifest_audio_and_table_are(
 
 
 def test_the_skill_reads_every_variable_the_template_sets(resources: dict[str, Any]) -> None:
-    from skill.config import SkillConfig
+    from skill.runtime.config import SkillConfig
 
     names = of_type(resources, "AWS::Serverless::Function")["Properties"]["Environment"][
         "Variables"
@@ -214,7 +214,7 @@ def test_the_table_as_declared_keeps_a_listeners_place(
     from ask_sdk_model.interfaces.system import SystemState
     from ask_sdk_model.user import User
 
-    from skill.persistence import persistence_adapter
+    from skill.runtime.persistence import persistence_adapter
 
     declared = of_type(resources, "AWS::DynamoDB::Table")["Properties"]
     table_name = f"listening-{uuid.uuid4().hex[:12]}"

@@ -9,7 +9,7 @@ import pytest
 
 from content import LOCALES, default_guide
 from scripts.cli import main
-from skill.guidebook import render_guidebook
+from skill.exports.guidebook import render_guidebook
 
 
 def test_model_writes_the_ask_cli_layout_and_the_guidebook(

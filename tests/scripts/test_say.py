@@ -13,7 +13,7 @@ import pytest
 from content import default_guide
 from scripts import say
 from scripts.cli import build_parser, main
-from skill.envelopes import DEVICES
+from skill.simulator.envelopes import DEVICES
 from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
 
 

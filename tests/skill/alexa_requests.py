@@ -26,8 +26,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import Store
 
 from audio.manifest import clip_key
-from skill.intents import section_intent
-from skill.verify import CertificateError, Clock, RequestVerifier, utc_now
+from skill.runtime.intents import section_intent
+from skill.web.verify import CertificateError, Clock, RequestVerifier, utc_now
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"

@@ -22,10 +22,10 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 
-from skill.builder import build_skill
-from skill.catalog import parse_manifest
-from skill.config import SkillConfig
-from skill.speech import (
+from skill.runtime.builder import build_skill
+from skill.runtime.catalog import parse_manifest
+from skill.runtime.config import SkillConfig
+from skill.runtime.speech import (
     MAX_AUDIO_SECONDS,
     MAX_AUDIO_TAGS,
     MAX_REPROMPT_AUDIO_SECONDS,

@@ -1,0 +1,241 @@
+"""What Alexa would hear: an utterance resolved against an interaction model (pure).
+
+The model is the standard ASK JSON (`interactionModel.languageModel`). Resolution goes from
+strict to forgiving, as speech recognition plus Alexa's language understanding would:
+an exact sample, the same without filler words, a slot filled with words the model does not
+list (Alexa still fills it, with `ER_SUCCESS_NO_MATCH`), then the closest sample around a
+slot value spotted anywhere in the utterance. Nothing close enough is `AMAZON.FallbackIntent`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from skill.simulator.language_model import (
+    FilledSlot,
+    Intent,
+    InteractionModel,
+    ResolvedIntent,
+    SlotValue,
+    normalize,
+)
+from skill.simulator.phrasings import (
+    BUILT_IN_SAMPLES,
+    CONNECTING_WORDS,
+    FILLER_PREFIXES,
+    FILLER_WORDS,
+    INVOCATION_PREFIXES,
+    INVOCATION_SUFFIXES,
+)
+
+FALLBACK_INTENT = "AMAZON.FallbackIntent"
+# What Alexa sends a skill for words that match none of its samples.
+_FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
+_SLOT = re.compile(r"\{(\w+)\}")
+# Words a slot catches when the model does not list them: Alexa fills such a slot anyway.
+_ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
+# Closest-sample thresholds (difflib ratio over words): a spotted slot value carries weight.
+_CLOSE_WITH_SLOT = 0.3
+_CLOSE_WITHOUT_SLOT = 0.75
+_CONTAINED_MIN_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What one utterance asks for: whether it named the skill, and the intent.
+
+    The intent is None for the skill's name alone ("open no contact companion"): a launch.
+    """
+
+    invoked: bool
+    intent: ResolvedIntent | None
+
+
+def resolve_utterance(model: InteractionModel, text: str) -> Utterance:
+    """Resolve what someone said, with or without the skill's name, to an intent."""
+    heard = normalize(text).replace("{", "").replace("}", "")
+    if heard.startswith("alexa "):
+        heard = heard[len("alexa ") :]
+    for pattern in _invocation_patterns(normalize(model.invocation_name)):
+        match = pattern.fullmatch(_stripped(heard))
+        if match:
+            rest = (match.group("rest") or "").strip()
+            if not rest:
+                return Utterance(invoked=True, intent=None)
+            # "Ask <skill> to <words it does not know>" still reaches the skill, as a fallback.
+            return Utterance(invoked=True, intent=_request(model, rest) or _FALLBACK)
+    return Utterance(invoked=False, intent=_request(model, heard) or _FALLBACK)
+
+
+@lru_cache(maxsize=8)
+def _invocation_patterns(invocation: str) -> tuple[re.Pattern[str], ...]:
+    name = re.escape(invocation)
+    return (
+        re.compile(rf"(?:{'|'.join(INVOCATION_PREFIXES)}) {name}(?: (?P<rest>.*))?"),
+        re.compile(rf"(?P<rest>.+) (?:{'|'.join(INVOCATION_SUFFIXES)}) {name}"),
+        re.compile(rf"{name}(?: (?P<rest>.*))?"),
+    )
+
+
+def _request(model: InteractionModel, heard: str) -> ResolvedIntent | None:
+    """The best intent for some words; a connecting word after the skill's name is optional."""
+    first, _, rest = heard.partition(" ")
+    candidates = [heard, rest] if first in CONNECTING_WORDS and rest else [heard]
+    for candidate in candidates:
+        exact = _exact(model, candidate)
+        if exact is not None:
+            return exact
+    return _closest(model, candidates[-1])
+
+
+def _stripped(heard: str) -> str:
+    """The words without hesitations, politeness and "can you"-style openings."""
+    words = " ".join(word for word in heard.split() if word not in FILLER_WORDS)
+    for prefix in FILLER_PREFIXES:
+        if words.startswith(prefix + " "):
+            return words[len(prefix) + 1 :]
+    return words
+
+
+def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
+    """A sample matched word for word: listed slot values first, then any words in a slot."""
+    texts = [text for text in dict.fromkeys((heard, _stripped(heard))) if text]
+    templates = _templates(model)
+    for loose in (False, True):
+        for text in texts:
+            for template in templates:
+                pattern = template.loose_pattern if loose else template.exact_pattern
+                match = pattern.fullmatch(text) if pattern else None
+                if match:
+                    return template.fill(model, match.groupdict())
+    return None
+
+
+def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
+    """The most similar sample, around a listed slot value spotted in the utterance."""
+    words = _stripped(heard).split()
+    if not words:
+        return None
+    best: tuple[float, ResolvedIntent] | None = None
+    for template in _templates(model):
+        said, groups = template.spot(words)
+        score = _closeness(said, template.words)
+        threshold = _CLOSE_WITH_SLOT if groups else _CLOSE_WITHOUT_SLOT
+        if score >= threshold and (best is None or score > best[0]):
+            best = (score, template.fill(model, groups))
+    return best[1] if best else None
+
+
+def _closeness(said: list[str], sample: tuple[str, ...]) -> float:
+    """How alike two word sequences are; a whole sample of a few words inside scores above 1.
+
+    Someone who says "I feel guilty and I want to hurt myself" has said a whole sample of
+    CrisisIntent; the longest sample said in full wins over any partial likeness.
+    """
+    size = len(sample)
+    if size >= _CONTAINED_MIN_WORDS and any(
+        tuple(said[start : start + size]) == sample for start in range(len(said) - size + 1)
+    ):
+        return 1.0 + size / 100
+    return SequenceMatcher(None, said, sample, autojunk=False).ratio()
+
+
+@dataclass(frozen=True, eq=False)
+class _Template:
+    """One sample utterance compiled for matching: exactly, loosely and by spotting a value."""
+
+    intent: Intent
+    words: tuple[str, ...]
+    # Listed slot values only (any words for a built-in slot type).
+    exact_pattern: re.Pattern[str]
+    # Any few words in each slot, as Alexa fills slots with unlisted words too; None for a
+    # sample that is nothing but slots, which would swallow every utterance.
+    loose_pattern: re.Pattern[str] | None
+    spotters: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def spot(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
+        """The words with the first listed slot value found replaced by this sample's slot."""
+        text = " ".join(words)
+        for slot, spotter in self.spotters:
+            found = spotter.search(text)
+            if found:
+                said = f"{text[: found.start()]}{{{slot}}}{text[found.end() :]}"
+                return said.split(), {slot: found[0]}
+        return words, {}
+
+    def fill(self, model: InteractionModel, groups: Mapping[str, str | None]) -> ResolvedIntent:
+        """The intent with every declared slot, filled from the matched words."""
+        slots = tuple(
+            _filled(model, name, kind, groups.get(name)) for name, kind in self.intent.slots
+        )
+        return ResolvedIntent(name=self.intent.name, slots=slots)
+
+
+def _filled(model: InteractionModel, name: str, kind: str, heard: str | None) -> FilledSlot:
+    """A slot with the value its words name: exactly, or else the longest one said within."""
+    values = model.values(kind) or ()
+    if heard is None or not values:
+        return FilledSlot(name=name, type=kind, heard=heard)
+    exact = next((value for value in values if heard in value.spoken), None)
+    if exact is not None:
+        return FilledSlot(name=name, type=kind, heard=heard, value=exact)
+    padded = f" {heard} "
+    within = [
+        (len(spoken), value)
+        for value in values
+        for spoken in value.spoken
+        if spoken and f" {spoken} " in padded
+    ]
+    value = max(within, key=lambda found: found[0])[1] if within else None
+    return FilledSlot(name=name, type=kind, heard=heard, value=value)
+
+
+@lru_cache(maxsize=8)
+def _templates(model: InteractionModel) -> tuple[_Template, ...]:
+    """Every sample as a template: the model's own first, then Alexa's built-in phrasings."""
+    declared = [(intent, sample) for intent in model.intents for sample in intent.samples]
+    built_in = [
+        (intent, sample)
+        for intent in model.intents
+        for sample in BUILT_IN_SAMPLES.get(intent.name, ())
+    ]
+    return tuple(_template(model, intent, sample) for intent, sample in declared + built_in)
+
+
+def _template(model: InteractionModel, intent: Intent, sample: str) -> _Template:
+    slot_types = dict(intent.slots)
+    words = tuple(normalize(sample).split())
+    listed = {
+        name: _alternation(model.values(slot_types.get(name, "")) or ())
+        for name in _SLOT.findall(sample)
+    }
+
+    def compiled(fill: Callable[[str], str]) -> re.Pattern[str]:
+        parts = (
+            f"(?P<{slot[1]}>{fill(slot[1])})"
+            if (slot := _SLOT.fullmatch(word))
+            else re.escape(word)
+            for word in words
+        )
+        return re.compile(" ".join(parts))
+
+    literal = any(_SLOT.fullmatch(word) is None for word in words)
+    return _Template(
+        intent=intent,
+        words=words,
+        exact_pattern=compiled(lambda slot: listed[slot] or _ANY_WORDS),
+        loose_pattern=compiled(lambda slot: _ANY_WORDS) if listed and literal else None,
+        spotters=tuple(
+            (slot, re.compile(rf"\b(?:{values})\b")) for slot, values in listed.items() if values
+        ),
+    )
+
+
+def _alternation(values: Iterable[SlotValue]) -> str:
+    """A regex matching any spoken form, longest first so "the guilt" beats "guilt"."""
+    spoken = {text for value in values for text in value.spoken if text}
+    return "|".join(re.escape(text) for text in sorted(spoken, key=lambda t: (-len(t), t)))

@@ -1,0 +1,281 @@
+"""The skill as a web service: `create_app(config)` builds the Flask application.
+
+Routes: `POST /alexa` (the skill endpoint; every request verified as Amazon requires unless
+verification is switched off for local testing), `GET /healthz`, `GET /audio/<key>` serving
+a local audio store with HTTP Range support, and, when enabled, the simulator page
+(`skill.web.simulator_page`) at `GET /`. When a store is served, the skill's audio URLs point at
+this server's `/audio/`.
+
+Anything refused or malformed gets a 4xx with a short JSON reason (`{"error": "..."}`);
+nothing ever answers with a traceback.
+
+Run it with `nocontact serve`, or under any WSGI server; with no argument `create_app()`
+reads `WebConfig.from_env(os.environ)`:
+
+    waitress-serve --host 127.0.0.1 --port 8000 --call skill.web.webservice:create_app
+    gunicorn --bind 127.0.0.1:8000 --workers 2 'skill.web.webservice:create_app()'
+
+Environment: the skill's own variables (`SkillConfig.from_env`), plus NOCONTACT_STORE (a
+local audio store to serve), NOCONTACT_PUBLIC_URL (this server's address as listeners'
+devices reach it; default `http://127.0.0.1:8000`), NOCONTACT_VERIFY=0 (local testing
+only: accept unsigned requests) and NOCONTACT_SIMULATOR=1 (serve the simulator page, which
+drives the skill without Amazon's signature: never on a server others can reach).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import json
+import logging
+import os
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from audio.manifest import MANIFEST_KEY
+from skill.runtime.builder import build_skill
+from skill.runtime.config import SkillConfig
+from skill.web import simulator_page
+from skill.web.verify import RequestVerificationError, RequestVerifier, check_skill_id
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+# Alexa's requests are a few KB; 128 KB leaves room for large session attributes.
+MAX_BODY_BYTES = 128 * 1024
+# Clip keys carry their content hash, so a clip never changes under its URL.
+CLIP_CACHE = "public, max-age=31536000, immutable"
+MANIFEST_CACHE = "no-cache"
+NO_VERIFY_WARNING = (
+    "Request verification is OFF: this server accepts requests that did not come from Amazon. "
+    "Use it for local testing only and never expose it to the internet."
+)
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """Everything the web service needs, read once at the edge and passed in."""
+
+    skill: SkillConfig
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Made absolute on creation: Flask would look for a relative folder beside this module.
+    store_dir: Path | None = None
+    public_url: str | None = None
+    verify: bool = True
+    # The simulator page drives the skill without Amazon's signature: local serving only.
+    simulator: bool = False
+    max_body_bytes: int = MAX_BODY_BYTES
+
+    def __post_init__(self) -> None:
+        if self.store_dir is not None:
+            object.__setattr__(self, "store_dir", self.store_dir.absolute())
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> WebConfig:
+        """The configuration a WSGI server gets from the process environment."""
+        store = environ.get("NOCONTACT_STORE")
+        return cls(
+            skill=SkillConfig.from_env(environ),
+            store_dir=Path(store) if store else None,
+            public_url=environ.get("NOCONTACT_PUBLIC_URL") or None,
+            verify=environ.get("NOCONTACT_VERIFY", "1") != "0",
+            simulator=environ.get("NOCONTACT_SIMULATOR", "0") == "1",
+        )
+
+    @property
+    def local_url(self) -> str:
+        """The address this server listens on."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def local_only(self) -> bool:
+        """Reachable from this machine alone: a loopback address and no public URL."""
+        if self.public_url:
+            return False
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def base_url(self) -> str:
+        """This server's address as devices reach it, without a trailing slash."""
+        return (self.public_url or self.local_url).rstrip("/")
+
+    def skill_config(self) -> SkillConfig:
+        """The skill's configuration; with a local store, its manifest and clips come from here."""
+        if self.store_dir is None:
+            return self.skill
+        base = self.base_url
+        return dataclasses.replace(
+            self.skill,
+            manifest=str(self.store_dir / MANIFEST_KEY),
+            audio_base_url=f"{base}/audio",
+            allow_http_audio=base.startswith("http://"),
+        )
+
+
+def create_app(
+    config: WebConfig | None = None,
+    *,
+    skill: CustomSkill | None = None,
+    verifier: RequestVerifier | None = None,
+) -> Flask:
+    """The Flask application; `skill` and `verifier` default to those the config describes."""
+    config = config or WebConfig.from_env(os.environ)
+    if skill is None:
+        skill = build_skill(config.skill_config())
+    if not config.verify:
+        logger.warning(NO_VERIFY_WARNING)
+        verifier = None
+    elif verifier is None:
+        verifier = RequestVerifier(skill_id=config.skill.skill_id)
+    if config.verify and config.skill.skill_id is None:
+        logger.warning(
+            "NOCONTACT_SKILL_ID is not set: requests Amazon signs for any skill are accepted"
+        )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.extensions["nocontact"] = Endpoint(skill, verifier, config.store_dir)
+    app.register_blueprint(blueprint)
+    if config.simulator:
+        app.register_blueprint(simulator_page.blueprint)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """What the routes serve: the skill, the verifier (None when off) and the audio store."""
+
+    skill: CustomSkill
+    verifier: RequestVerifier | None
+    store_dir: Path | None
+
+
+blueprint = Blueprint("webservice", __name__)
+
+
+def _endpoint() -> Endpoint:
+    return current_app.extensions["nocontact"]
+
+
+@blueprint.get("/healthz")
+def healthz() -> Response:
+    """Liveness for load balancers and `nocontact serve`."""
+    return _json({"status": "ok"})
+
+
+@blueprint.post("/alexa")
+def alexa() -> Response:
+    """The skill endpoint: verify, parse, invoke the skill, return its response envelope."""
+    endpoint = _endpoint()
+    if request.mimetype != "application/json":
+        abort(415, "send the request body as application/json")
+    body = request.get_data(cache=False)
+    envelope = parse_envelope(body)
+    skill = endpoint.skill
+    try:
+        if endpoint.verifier is not None:
+            endpoint.verifier.verify(
+                cert_url=request.headers.get("SignatureCertChainUrl"),
+                signature=request.headers.get("Signature-256"),
+                body=body,
+                envelope=envelope,
+            )
+        # Checked even without verification: the SDK would fail on a mismatch with a 500.
+        check_skill_id(envelope, skill.skill_id)
+    except RequestVerificationError as error:
+        logger.info("Refused a request: %s", error)
+        abort(400, f"request verification failed: {error}")
+    try:
+        request_envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
+    except SerializationException:
+        abort(400, "request envelope does not have the shape of an Alexa request")
+    response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
+    return _json(skill.serializer.serialize(response_envelope))
+
+
+@blueprint.get("/audio/<path:key>")
+def audio(key: str) -> Response:
+    """A clip or the manifest from the local store, with Range support and cache headers."""
+    store_dir = _endpoint().store_dir
+    if store_dir is None:
+        abort(404, "this server does not serve a local audio store")
+    if any(step.startswith(".") for step in key.split("/")):
+        abort(404, "hidden files and parent folders are not served")
+    if key == MANIFEST_KEY:
+        mimetype, cache = "application/json", MANIFEST_CACHE
+    elif key.endswith(".mp3"):
+        mimetype, cache = "audio/mpeg", CLIP_CACHE
+    else:
+        abort(404, "only clips and the manifest are served")
+    response = send_from_directory(store_dir, key, mimetype=mimetype, conditional=True)
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+def parse_envelope(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object with the fields every Alexa request has, or a 400."""
+    try:
+        envelope = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        abort(400, "request body is not valid UTF-8 JSON")
+    if not isinstance(envelope, dict):
+        abort(400, "request body must be a JSON object")
+    alexa_request = envelope.get("request")
+    if not isinstance(alexa_request, dict) or not isinstance(alexa_request.get("type"), str):
+        abort(400, "request envelope needs a request object with a type")
+    if alexa_request["type"] == "IntentRequest" and not _has_text(alexa_request, "intent", "name"):
+        abort(400, "an IntentRequest needs an intent object with a name")
+    system = envelope.get("context")
+    if not isinstance(system, dict) or not isinstance(system.get("System"), dict):
+        abort(400, "request envelope needs a context object with System")
+    if envelope.get("session") is not None and not isinstance(envelope["session"], dict):
+        abort(400, "request envelope's session must be an object")
+    return envelope
+
+
+def _has_text(data: dict[str, Any], key: str, inner: str) -> bool:
+    value = data.get(key)
+    return isinstance(value, dict) and isinstance(value.get(inner), str)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Every HTTP error as `{"error": reason}`, keeping headers such as Allow."""
+    reason = error.description
+    if isinstance(error, RequestEntityTooLarge):
+        reason = f"request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes"
+    response = error.get_response()
+    response.set_data(json.dumps({"error": reason}))
+    response.mimetype = "application/json"
+    return response
+
+
+def _unexpected_error(error: Exception) -> Response:
+    """A fault in the skill itself: logged with its frames, reported to the caller in one line."""
+    # The message may quote a request's values, so only the type and the frames are logged.
+    logger.error(
+        "The skill failed to answer a request with %s\n%s",
+        type(error).__name__,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    return _json({"error": "the skill could not answer this request"}, status=500)

@@ -1,0 +1,264 @@
+"""The generated interaction model and skill.json: in step with content/, valid for Alexa."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_model_runtime.serializer import DefaultSerializer
+from ask_smapi_model.v1.skill.interaction_model import InteractionModelData
+from ask_smapi_model.v1.skill.manifest import AudioInterface, SkillManifestEnvelope
+
+from content import LOCALES, default_guide
+from skill.exports.interaction_model import (
+    invocation_problems,
+    language_model,
+    model_problems,
+    package_files,
+    utterance,
+    write_package,
+)
+from skill.runtime import intents
+
+PACKAGE = Path(__file__).resolve().parents[3] / "skill-package"
+SMAPI = DefaultSerializer()
+# The phrasings the issue names, each of which must reach the right section.
+ISSUE_PHRASINGS = {
+    "help with guilt": "guilt-trips",
+    "I feel guilty": "guilt-trips",
+    "my family keeps guilt tripping me": "guilt-trips",
+    "will I regret this": "regret",
+    "how do I get through the holidays": "holidays",
+    "how do I heal": "healing",
+    "can I ever reconnect": "reconnecting",
+    "is it okay to go no contact over politics": "politics-and-values",
+    "what does no contact mean": "what-it-means",
+    "what are the myths": "myths",
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> dict[str, Any]:
+    return language_model(default_guide())
+
+
+def intent_named(model: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(intent for intent in model["intents"] if intent["name"] == name)
+
+
+def utterances(model: dict[str, Any]) -> dict[str, set[str]]:
+    """Each intent's samples with the topic slot filled by every name, normalised."""
+    values = model["types"][0]["values"]
+    names = [(v["id"], n) for v in values for n in (v["name"]["value"], *v["name"]["synonyms"])]
+    heard: dict[str, set[str]] = {}
+    for intent in model["intents"]:
+        for sample in intent["samples"]:
+            if "{topic}" in sample:
+                filled = {sample.replace("{topic}", name) for _, name in names}
+            else:
+                filled = {sample}
+            normalised = {" ".join(said.lower().split()) for said in filled}
+            heard.setdefault(intent["name"], set()).update(normalised)
+    return heard
+
+
+def test_the_committed_skill_package_matches_content_so_run_nocontact_model() -> None:
+    for relative, text in package_files(default_guide()).items():
+        assert (PACKAGE / relative).read_text(encoding="utf-8") == text, relative
+
+
+def test_every_locale_has_a_model_the_smapi_classes_read_back_unchanged() -> None:
+    for locale in LOCALES:
+        raw = json.loads((PACKAGE / f"interactionModels/custom/{locale}.json").read_text())
+        data = SMAPI.deserialize(json.dumps(raw), InteractionModelData)
+        assert isinstance(data, InteractionModelData)
+        assert SMAPI.serialize(data) == raw
+        assert data.interaction_model.language_model.invocation_name == "no contact companion"
+
+
+def test_skill_json_reads_back_unchanged_and_declares_audio_player() -> None:
+    raw = json.loads((PACKAGE / "skill.json").read_text())
+    envelope = SMAPI.deserialize(json.dumps(raw), SkillManifestEnvelope)
+    assert SMAPI.serialize(envelope) == raw
+    assert any(isinstance(i, AudioInterface) for i in envelope.manifest.apis.custom.interfaces)
+    assert envelope.manifest.publishing_information.distribution_countries
+
+
+def test_every_store_listing_carries_the_health_disclaimer_and_local_numbers() -> None:
+    skill = default_guide().skill
+    manifest = json.loads((PACKAGE / "skill.json").read_text())["manifest"]
+    for locale in LOCALES:
+        listing = manifest["publishingInformation"]["locales"][locale]
+        assert "not a substitute for professional" in listing["description"]
+        lines = skill.crisis.locales[locale]
+        for contact in (lines.emergency, *lines.lines):
+            assert contact.number in listing["description"]
+        assert len(listing["summary"]) <= 160 and len(listing["description"]) <= 4000
+        privacy = manifest["privacyAndCompliance"]["locales"][locale]
+        assert privacy["privacyPolicyUrl"] == skill.privacy_policy_url
+
+
+def test_example_phrases_are_things_the_model_understands(model: dict[str, Any]) -> None:
+    manifest = json.loads((PACKAGE / "skill.json").read_text())["manifest"]
+    heard = set().union(*utterances(model).values())
+    for listing in manifest["publishingInformation"]["locales"].values():
+        opening, *asks = listing["examplePhrases"]
+        assert opening == "Alexa, open no contact companion"
+        for phrase in asks:
+            request = re.sub(r"^Alexa, ask no contact companion (for|to) ", "", phrase)
+            assert request.lower() in heard, phrase
+
+
+def test_an_endpoint_can_be_written_into_skill_json() -> None:
+    files = package_files(default_guide(), "arn:aws:lambda:us-east-1:123456789012:function:skill")
+    custom = json.loads(files["skill.json"])["manifest"]["apis"]["custom"]
+    assert custom["endpoint"] == {"uri": "arn:aws:lambda:us-east-1:123456789012:function:skill"}
+
+
+def test_writing_the_package_creates_the_ask_cli_layout(tmp_path: Path) -> None:
+    written = write_package(default_guide(), tmp_path)
+    assert {p.relative_to(tmp_path).as_posix() for p in written} == {
+        "skill.json", *(f"interactionModels/custom/{locale}.json" for locale in LOCALES)
+    }
+
+
+def test_the_real_model_breaks_no_rule(model: dict[str, Any]) -> None:
+    assert model_problems(model) == []
+
+
+def test_every_intent_has_many_varied_samples(model: dict[str, Any]) -> None:
+    for intent in model["intents"]:
+        if not intent["name"].startswith("AMAZON."):
+            assert len(set(intent["samples"])) >= 10, intent["name"]
+
+
+def test_the_required_built_in_intents_are_declared(model: dict[str, Any]) -> None:
+    names = {intent["name"] for intent in model["intents"]}
+    assert set(intents.BUILT_IN) <= names
+    assert {intents.TOPIC, intents.REFLECT, intents.CRISIS, intents.PLAY_GUIDE,
+            intents.CONTINUE_LISTENING, intents.FORGET_ME} <= names
+
+
+def test_the_topic_slot_type_is_the_sections_with_their_names(model: dict[str, Any]) -> None:
+    guide = default_guide()
+    (topics,) = model["types"]
+    *sections, crisis = topics["values"]
+    assert topics["name"] == intents.TOPIC_TYPE
+    assert [value["id"] for value in sections] == list(guide.ids)
+    for value, section in zip(sections, guide.sections, strict=True):
+        assert value["name"]["value"] == section.topic
+        assert value["name"]["synonyms"] == list(section.synonyms)
+    assert crisis["id"] == intents.CRISIS_TOPIC
+    assert crisis["name"]["synonyms"] == list(guide.skill.crisis.signals)
+
+
+def test_a_topic_value_id_given_twice_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    values = broken["types"][0]["values"]
+    values.append({**values[0], "name": {"value": "the crisis", "synonyms": []}})
+    values[-1]["id"] = intents.CRISIS_TOPIC
+    assert any("value id 'crisis' is repeated" in p for p in model_problems(broken))
+
+
+def test_each_section_has_its_own_intent_from_its_questions(model: dict[str, Any]) -> None:
+    for section in default_guide().sections:
+        intent = intent_named(model, intents.section_intent(section.id))
+        assert 10 <= len(intent["samples"]) <= 20
+        assert intent["samples"] == [utterance(q) for q in section.questions]
+
+
+def test_the_crisis_intent_listens_for_every_crisis_phrase(model: dict[str, Any]) -> None:
+    samples = intent_named(model, intents.CRISIS)["samples"]
+    assert samples == [utterance(p) for p in default_guide().skill.crisis.phrases]
+    for phrase in ("I want to hurt myself", "I want to die", "I don't want to live anymore",
+                   "I'm not safe", "someone is hurting me", "I need help now"):
+        assert phrase in samples
+
+
+def test_the_issue_phrasings_each_reach_their_section(model: dict[str, Any]) -> None:
+    heard = utterances(model)
+    topics = model["types"][0]["values"]
+    for phrase, section_id in ISSUE_PHRASINGS.items():
+        said = " ".join(phrase.lower().split())
+        owners = [name for name, options in heard.items() if said in options]
+        assert len(owners) == 1, phrase
+        if owners[0] == intents.TOPIC:
+            value = next(v for v in topics if said.endswith(_known_name(v, said)))
+            assert value["id"] == section_id, phrase
+        else:
+            assert owners[0] == intents.section_intent(section_id), phrase
+
+
+def _known_name(value: dict[str, Any], said: str) -> str:
+    names = (value["name"]["value"], *value["name"]["synonyms"])
+    return next((name for name in names if said.endswith(name.lower())), "\0")
+
+
+def test_a_sample_shared_by_two_intents_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    intent_named(broken, intents.REFLECT)["samples"].append("help me reflect")
+    intent_named(broken, intents.FORGET_ME)["samples"].append("Help me reflect")
+    assert any("'help me reflect' is a sample of both" in p for p in model_problems(broken))
+
+
+def test_a_sample_that_a_topic_name_turns_into_another_intents_is_reported(
+    model: dict[str, Any],
+) -> None:
+    broken = json.loads(json.dumps(model))
+    intent_named(broken, intents.FORGET_ME)["samples"].append("tell me about christmas")
+    problems = model_problems(broken)
+    assert any("'tell me about christmas' is a sample of both TopicIntent" in p for p in problems)
+
+
+def test_a_reference_to_an_undeclared_slot_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    intent_named(broken, intents.FORGET_ME)["samples"].append("forget {topic}")
+    assert any("undeclared slot {topic}" in p for p in model_problems(broken))
+
+
+def test_a_slot_of_an_unknown_type_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    intent_named(broken, intents.TOPIC)["slots"][0]["type"] = "Topics"
+    assert any("unknown type 'Topics'" in p for p in model_problems(broken))
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("no contact companion", None),
+        ("companion", "at least two lower-case words"),
+        ("No Contact Companion", "at least two lower-case words"),
+        ("alexa family helper", "drop 'alexa'"),
+        ("ask the companion", "drop 'ask'"),
+        ("help for family", "drop 'for'"),
+        ("family helper two", None),
+        ("family helper 2", "at least two lower-case words"),
+    ],
+)
+def test_invocation_names_follow_amazons_rules(name: str, problem: str | None) -> None:
+    problems = invocation_problems(name)
+    if problem is None:
+        assert problems == []
+    else:
+        assert any(problem in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "sample"),
+    [
+        ("will I regret cutting them off?", "will I regret cutting them off"),
+        ("I’m lonely, during the holidays!", "I'm lonely during the holidays"),
+        ("  play   from {topic} ", "play from {topic}"),
+    ],
+)
+def test_samples_are_cleaned_of_punctuation_alexa_refuses(text: str, sample: str) -> None:
+    assert utterance(text) == sample
+
+
+@pytest.mark.parametrize("text", ["call 911", "what about #hashtags", "I feel 100% guilty"])
+def test_samples_with_digits_or_symbols_are_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="spell out numbers"):
+        utterance(text)

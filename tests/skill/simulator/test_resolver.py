@@ -1,0 +1,255 @@
+"""Utterance resolution: what Alexa would send for what someone said."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skill.simulator.language_model import InteractionModel, ResolvedIntent, normalize
+from skill.simulator.resolver import FALLBACK_INTENT, resolve_utterance
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "simulator_model_en-US.json"
+
+
+@pytest.fixture(scope="module")
+def model() -> InteractionModel:
+    """A small model in the ASK file format, shaped like the generated one."""
+    return InteractionModel.from_json(json.loads(FIXTURE.read_text(encoding="utf-8")))
+
+
+def resolve_intent(model: InteractionModel, text: str) -> ResolvedIntent:
+    """The intent Alexa sends for words said inside a session, without the skill's name."""
+    intent = resolve_utterance(model, text).intent
+    assert intent is not None, f"{text!r} launched the skill"
+    return intent
+
+
+def topic_of(intent: ResolvedIntent) -> str | None:
+    slot = intent.slot("topic")
+    return slot.value.id if slot and slot.value else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Help with GUILT!", "help with guilt"),
+        ("  what’s   on, now? ", "whats on now"),
+        ("we're family", "were family"),
+    ],
+)
+def test_normalize_forgives_case_punctuation_and_apostrophes(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_every_sample_of_the_fixture_resolves_to_its_own_intent(model: InteractionModel) -> None:
+    for intent in model.intents:
+        for sample in intent.samples:
+            text = sample.replace("{topic}", "guilt").replace("{number}", "three")
+            assert resolve_intent(model, text).name == intent.name, sample
+
+
+@pytest.mark.parametrize(
+    ("text", "section"),
+    [
+        ("help with guilt", "guilt-trips"),
+        ("help with feeling guilty", "guilt-trips"),
+        ("tell me about the holidays", "holidays"),
+        ("christmas", "holidays"),
+        ("regrets", "regret"),
+    ],
+)
+def test_slot_values_and_synonyms_resolve_to_the_value_id(
+    model: InteractionModel, text: str, section: str
+) -> None:
+    intent = resolve_intent(model, text)
+    assert intent.name == "TopicIntent"
+    assert topic_of(intent) == section
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Um, help with guilt, please.",
+        "Alexa, help with guilt",
+        "uh can you tell me about guilt",
+        "I'd like to talk about guilt",
+        "so... GUILT?",
+    ],
+)
+def test_filler_words_case_and_punctuation_are_forgiven(model: InteractionModel, text: str) -> None:
+    intent = resolve_intent(model, text)
+    assert (intent.name, topic_of(intent)) == ("TopicIntent", "guilt-trips")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent_name", "section"),
+    [
+        ("I keep feeling guilty about it", "TopicIntent", "guilt-trips"),
+        ("how am I supposed to survive christmas", "TopicIntent", "holidays"),
+        ("tell me about guilt because my mother keeps calling", "TopicIntent", "guilt-trips"),
+        ("will I regret it", "RegretSectionIntent", None),
+        ("could you give me a reflection question", "ReflectIntent", None),
+    ],
+)
+def test_phrasings_that_are_not_samples_reach_the_closest_intent(
+    model: InteractionModel, text: str, intent_name: str, section: str | None
+) -> None:
+    intent = resolve_intent(model, text)
+    assert (intent.name, topic_of(intent)) == (intent_name, section)
+
+
+def test_a_whole_crisis_sample_inside_a_longer_sentence_wins(model: InteractionModel) -> None:
+    assert resolve_intent(model, "I feel guilty and I want to hurt myself").name == "CrisisIntent"
+
+
+def test_words_a_slot_does_not_list_still_fill_it_without_an_id(model: InteractionModel) -> None:
+    intent = resolve_intent(model, "tell me about astrology")
+    slot = intent.slot("topic")
+    assert intent.name == "TopicIntent"
+    assert slot is not None and slot.heard == "astrology" and slot.value is None
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the weather like", "astrology", "um", "", "order a pizza"]
+)
+def test_anything_else_is_the_fallback_intent(model: InteractionModel, text: str) -> None:
+    assert resolve_intent(model, text).name == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent_name"),
+    [
+        ("yeah", "AMAZON.YesIntent"),
+        ("okay", "AMAZON.YesIntent"),
+        ("no thanks", "AMAZON.NoIntent"),
+        ("skip", "AMAZON.NextIntent"),
+        ("help", "AMAZON.HelpIntent"),
+        ("never mind", "AMAZON.CancelIntent"),
+    ],
+)
+def test_built_in_intents_understand_amazons_own_phrasings(
+    model: InteractionModel, text: str, intent_name: str
+) -> None:
+    assert resolve_intent(model, text).name == intent_name
+
+
+def test_a_built_in_intent_the_model_lacks_is_not_understood(model: InteractionModel) -> None:
+    assert model.intent("AMAZON.ShuffleOnIntent") is None
+    assert resolve_intent(model, "shuffle").name == FALLBACK_INTENT
+
+
+def test_a_built_in_slot_type_is_filled_without_entity_resolution(model: InteractionModel) -> None:
+    slot = resolve_intent(model, "section number three").slot("number")
+    assert slot is not None and slot.heard == "three" and not slot.custom
+
+
+def test_an_empty_slot_is_still_declared(model: InteractionModel) -> None:
+    intent = resolve_intent(model, "play the whole guide")
+    assert intent.name == "PlayGuideIntent"
+    slot = intent.slot("topic")
+    assert slot is not None and slot.heard is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["open no contact companion", "Alexa, start No Contact Companion", "no contact companion"],
+)
+def test_naming_the_skill_alone_is_a_launch(model: InteractionModel, text: str) -> None:
+    utterance = resolve_utterance(model, text)
+    assert utterance.invoked and utterance.intent is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ask no contact companion to help with guilt",
+        "Alexa, ask No Contact Companion about guilt",
+        "tell no contact companion I feel guilty",
+        "help with guilt using no contact companion",
+    ],
+)
+def test_a_one_shot_request_names_the_skill_and_the_intent(
+    model: InteractionModel, text: str
+) -> None:
+    utterance = resolve_utterance(model, text)
+    assert utterance.invoked
+    assert utterance.intent is not None and topic_of(utterance.intent) == "guilt-trips"
+
+
+@pytest.mark.parametrize(
+    "text", ["ask no contact companion to order a pizza", "tell no contact companion astrology"]
+)
+def test_a_one_shot_request_the_skill_does_not_know_is_its_fallback_intent(
+    model: InteractionModel, text: str
+) -> None:
+    utterance = resolve_utterance(model, text)
+    assert utterance.invoked
+    assert utterance.intent is not None and utterance.intent.name == FALLBACK_INTENT
+
+
+def test_without_the_skills_name_the_utterance_is_not_an_invocation(
+    model: InteractionModel,
+) -> None:
+    utterance = resolve_utterance(model, "help with guilt")
+    assert not utterance.invoked and utterance.intent is not None
+
+
+@pytest.fixture(scope="module")
+def generated() -> InteractionModel:
+    """The skill's own model, as generated into skill-package for en-US."""
+    from skill.simulator.simulation import interaction_model
+
+    return interaction_model("en-US")
+
+
+def test_every_sample_of_the_generated_model_resolves_to_its_own_intent(
+    generated: InteractionModel,
+) -> None:
+    values = generated.values("SectionTopic") or ()
+    wrong = []
+    for intent in generated.intents:
+        for number, sample in enumerate(intent.samples):
+            value = values[number % len(values)]
+            said = sample.replace("{topic}", value.name)
+            resolved = resolve_intent(generated, said)
+            slot = resolved.slot("topic")
+            heard_value = slot.value.id if slot and slot.value else None
+            expected_value = value.id if "{topic}" in sample else None
+            if (resolved.name, heard_value) != (intent.name, expected_value):
+                wrong.append(f"{said!r} → {resolved.name} {heard_value}")
+    assert not wrong
+
+
+def test_every_topic_name_and_synonym_resolves_to_its_section(generated: InteractionModel) -> None:
+    from content import default_guide
+
+    wrong = []
+    for section in default_guide().sections:
+        for name in section.spoken_names:
+            for said in (name, f"tell me about {name}"):
+                intent = resolve_intent(generated, said)
+                if (intent.name, topic_of(intent)) != ("TopicIntent", section.id):
+                    wrong.append(f"{said!r} → {intent.name} {topic_of(intent)}")
+    assert not wrong
+
+
+@pytest.mark.parametrize(
+    ("text", "intent_name", "section"),
+    [
+        ("um, can you help me with guilt please", "TopicIntent", "guilt-trips"),
+        ("I keep feeling guilty about it", "TopicIntent", "guilt-trips"),
+        ("Alexa, ask no contact companion about the holidays", "TopicIntent", "holidays"),
+        ("play from the holidays section", "PlayGuideIntent", "holidays"),
+        ("could you give me a reflection question", "ReflectIntent", None),
+        ("I feel guilty and I want to hurt myself", "CrisisIntent", None),
+        ("continue where I left off please", "ContinueListeningIntent", None),
+        ("what's the weather like in Paris", FALLBACK_INTENT, None),
+    ],
+)
+def test_the_generated_model_understands_phrasings_that_are_not_samples(
+    generated: InteractionModel, text: str, intent_name: str, section: str | None
+) -> None:
+    intent = resolve_intent(generated, text)
+    assert (intent.name, topic_of(intent)) == (intent_name, section)

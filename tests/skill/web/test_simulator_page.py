@@ -1,0 +1,201 @@
+"""The simulator page's JSON API, through the real app and the real skill."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from content import default_guide
+from skill.runtime.config import SkillConfig
+from skill.simulator.device import EVENTS, DeviceState
+from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, Player, Session, Stream
+from skill.simulator.resolver import resolve_utterance
+from skill.simulator.simulation import interaction_model
+from skill.web.webservice import WebConfig, create_app
+from tests.simulator_support import short_store  # noqa: F401  (fixture)
+from tests.skill.fuzzing import json_values, mutate
+
+
+@pytest.fixture(scope="module")
+def client(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:  # noqa: F811
+    database = tmp_path_factory.mktemp("page-api") / "positions.sqlite"
+    config = WebConfig(
+        simulator=True,
+        skill=SkillConfig(persistence=f"sqlite:{database}"),
+        port=8123,
+        store_dir=short_store,
+        verify=False,
+    )
+    return create_app(config).test_client()
+
+
+def post(client: FlaskClient, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    reply = client.post(path, json=body)
+    assert reply.status_code == 200, reply.get_json()
+    return reply.get_json()
+
+
+def test_the_page_and_its_assets_are_served_by_the_app(client: FlaskClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert 'aria-live="polite"' in html and '<label for="utterance">' in html
+    for asset, mimetype in (("simulator.js", "text/javascript"), ("simulator.css", "text/css")):
+        reply = client.get(f"/simulator/static/{asset}")
+        assert reply.status_code == 200 and reply.mimetype == mimetype
+    assert re.findall(r'(?:src|href)="(?!/|data:|#)[^"]*"', html) == []
+
+
+def test_every_topic_button_asks_for_its_own_section(client: FlaskClient) -> None:
+    model = interaction_model("en-US")
+    topics = client.get("/simulator/setup").get_json()["topics"]
+    heard = []
+    for topic in topics:
+        intent = resolve_utterance(model, topic["utterance"]).intent
+        slot = intent.slot("topic") if intent else None
+        heard.append(slot.value.id if slot and slot.value else None)
+    assert heard == list(default_guide().ids)
+
+
+def test_the_open_button_launches_the_skill(client: FlaskClient) -> None:
+    phrases = client.get("/simulator/setup").get_json()["phrases"]
+    opening = next(p for p in phrases if p["label"] == "Open the skill")
+    reply = post(client, "/simulator/say", {"utterance": opening["utterance"], "state": None})
+    assert [turn["request"] for turn in reply["turns"]] == ["LaunchRequest"]
+    assert reply["state"]["session"]["open"] is True
+
+
+def test_the_state_carries_the_conversation_from_one_call_to_the_next(client: FlaskClient) -> None:
+    first = post(client, "/simulator/say", {"utterance": "help with guilt", "state": None})
+    (turn,) = first["turns"]
+    (clip,) = [s for s in turn["speech"] if s["kind"] == "audio"]
+    assert clip["label"] == default_guide().section("guilt-trips").title
+    assert clip["url"].startswith("http://127.0.0.1:8123/audio/clips/guilt-trips/")
+    second = post(client, "/simulator/say", {"utterance": "yes", "state": first["state"]})
+    (turn,) = second["turns"]
+    assert turn["envelope"]["session"]["new"] is False
+    assert turn["envelope"]["session"]["attributes"] == first["state"]["session"]["attributes"]
+
+
+def test_guided_listening_reports_the_player_and_a_button_moves_it(client: FlaskClient) -> None:
+    guide = default_guide()
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    requests = [turn["request"] for turn in playing["turns"]]
+    assert requests[:3] == [
+        "PlayGuideIntent", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
+    ]
+    assert playing["state"]["player"]["activity"] == "PLAYING"
+    assert playing["labels"] == {
+        "current": guide.sections[0].title, "queue": [guide.sections[1].title],
+    }
+    moved = post(client, "/simulator/event", {
+        "event": "next", "state": playing["state"], "offset_ms": 800,
+    })
+    assert moved["turns"][0]["request"] == "PlaybackController.NextCommandIssued"
+    assert moved["turns"][0]["envelope"]["context"]["AudioPlayer"]["offsetInMilliseconds"] == 800
+    assert moved["labels"]["current"] == guide.sections[1].title
+
+
+def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> None:
+    guide = default_guide()
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    done = post(client, "/simulator/event", {"event": "finished", "state": playing["state"]})
+    requests = [turn["request"] for turn in done["turns"]]
+    assert requests[:2] == ["AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStarted"]
+    assert done["labels"]["current"] == guide.sections[1].title
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "reason"),
+    [
+        ("/simulator/say", {"utterance": "  "}, "utterance is empty"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": 1}}, "state is not valid"),
+        ("/simulator/say", {"utterance": "hi", "device": "toaster"}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "device": []}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "locale": "fr-FR"}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "locale": {}}, "choose a device"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": {
+            "user_id": "u", "device_id": "d", "device": "xecho-show"}}}, "state is not valid"),
+        ("/simulator/say", {"utterance": "hi", "state": {"caller": {
+            "user_id": "u", "device_id": "d", "locale": "fr-FR"}}}, "state is not valid"),
+        ("/simulator/event", {"event": "explode"}, "unknown event"),
+        ("/simulator/event", {"event": []}, "unknown event"),
+    ],
+)
+def test_bad_requests_get_a_short_reason(
+    client: FlaskClient, path: str, body: dict[str, Any], reason: str
+) -> None:
+    reply = client.post(path, json=body)
+    assert reply.status_code == 400
+    assert reason in reply.get_json()["error"]
+
+
+def test_requests_go_to_the_served_skill_whatever_the_page_sends(client: FlaskClient) -> None:
+    first = post(client, "/simulator/say", {"utterance": "help with guilt", "state": None})
+    assert "skill_id" not in first["state"]["caller"]
+    forged = {**first["state"]["caller"], "skill_id": "amzn1.ask.skill.someone-else"}
+    reply = post(client, "/simulator/say", {
+        "utterance": "yes", "state": {**first["state"], "caller": forged},
+    })
+    (turn,) = reply["turns"]
+    assert turn["envelope"]["session"]["application"]["applicationId"] == SIMULATOR_SKILL_ID
+
+
+# Property-based fuzzing: whatever the page sends, the answer is a 200 or a 4xx, never a 5xx.
+
+_TOKEN = "introduction:1:0123456789abcdef"
+
+
+def _genuine_state() -> dict[str, Any]:
+    """A conversation in the middle of guided listening, as an answer hands it to the page."""
+    stream = Stream(token=_TOKEN, url="http://127.0.0.1:8123/audio/clips/x.mp3", title="X")
+    state = DeviceState(
+        caller=Caller.new(),
+        session=Session(id="amzn1.echo-api.session.x", open=True,
+                        attributes={"conversation": {"section": "guilt-trips"}}),
+        player=Player(activity="PLAYING", current=stream, offset_ms=1200, queue=(stream,)),
+    )
+    return state.model_dump(mode="json")
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, start: dict[str, Any]) -> dict[str, Any]:
+    """A genuine body with a few fields replaced, removed or added at random depths."""
+    data = copy.deepcopy(start)
+    mutate(draw, [data], most=3)
+    return data
+
+
+_SAY = {"utterance": "play the whole guide", "state": None, "device": "echo", "locale": "en-US",
+        "offset_ms": 0}
+_FUZZ = settings(max_examples=120, deadline=None)
+
+
+def assert_answered_cleanly(reply: Any) -> None:
+    assert reply.status_code < 500, reply.get_json()
+    if reply.status_code >= 400:
+        assert set(reply.get_json()) == {"error"}
+
+
+@_FUZZ
+@given(body=json_values | _mutated(_SAY) | _mutated({**_SAY, "state": _genuine_state()}))
+def test_fuzzed_utterances_never_break_the_server(client: FlaskClient, body: Any) -> None:
+    assert_answered_cleanly(client.post("/simulator/say", json=body))
+
+
+@_FUZZ
+@given(
+    event=st.sampled_from(EVENTS) | json_values,
+    body=_mutated({"state": _genuine_state(), "offset_ms": 800}),
+)
+def test_fuzzed_device_events_never_break_the_server(
+    client: FlaskClient, event: Any, body: dict[str, Any]
+) -> None:
+    assert_answered_cleanly(client.post("/simulator/event", json={**body, "event": event}))

@@ -1,0 +1,474 @@
+"""The web service: verified skill endpoint, clear 4xx for bad input, the local audio store."""
+
+from __future__ import annotations
+
+import functools
+import http.client
+import json
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.utils import is_request_type
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skill.runtime.config import SkillConfig
+from skill.web.webservice import CLIP_CACHE, MANIFEST_CACHE, WebConfig, create_app
+from tests.skill.alexa_requests import (
+    CERT_URL,
+    CLIP_BYTES,
+    CLIP_PATH,
+    SKILL_ID,
+    body_of,
+    envelope,
+    section_request,
+    signed_headers,
+    trusting_verifier,
+    write_store,
+)
+from tests.skill.fuzzing import json_values, mutate
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    return write_store(tmp_path / "store")
+
+
+def make_app(store_dir: Path | None = None, *, verify: bool = True, **config: Any) -> Flask:
+    """The app around the real skill, trusting the test authority instead of the public roots."""
+    skill = SkillConfig(skill_id=SKILL_ID)
+    web = WebConfig(skill=skill, store_dir=store_dir, verify=verify, **config)
+    return create_app(web, verifier=trusting_verifier())
+
+
+@pytest.fixture
+def client(store: Path) -> FlaskClient:
+    return make_app(store).test_client()
+
+
+@functools.cache
+def verified_client() -> FlaskClient:
+    """One verifying app without a store, shared by tests that only send requests."""
+    return make_app().test_client()
+
+
+@functools.cache
+def unverified_client() -> FlaskClient:
+    return make_app(verify=False).test_client()
+
+
+def post_signed(client: FlaskClient, data: dict[str, Any]) -> Any:
+    body = body_of(data)
+    return client.post("/alexa", data=body, headers=signed_headers(body))
+
+
+def refused(response: Any) -> str:
+    """The reason of a 4xx JSON refusal; asserts no skill response leaked out."""
+    assert 400 <= response.status_code < 500, response.data
+    payload = response.get_json()
+    assert set(payload) == {"error"}
+    return payload["error"]
+
+
+def test_health_check_answers_ok(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_signed_launch_request_gets_the_skills_welcome(client: FlaskClient) -> None:
+    response = post_signed(client, envelope())
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    answer = response.get_json()["response"]
+    assert answer["outputSpeech"]["ssml"].startswith("<speak>")
+    assert answer["shouldEndSession"] is False
+
+
+def test_skill_plays_clips_from_this_servers_audio_route(client: FlaskClient) -> None:
+    ssml = post_signed(client, section_request()).get_json()["response"]["outputSpeech"]["ssml"]
+    assert f'<audio src="http://127.0.0.1:8000{CLIP_PATH}"/>' in ssml
+    clip = client.get(CLIP_PATH)
+    assert clip.status_code == 200
+    assert clip.data == CLIP_BYTES
+
+
+def test_public_url_is_where_clips_are_announced(store: Path) -> None:
+    client = make_app(store, public_url="https://companion.example.org/").test_client()
+    ssml = post_signed(client, section_request()).get_json()["response"]["outputSpeech"]["ssml"]
+    assert f'<audio src="https://companion.example.org{CLIP_PATH}"/>' in ssml
+
+
+def test_unsigned_request_is_refused_with_a_reason(client: FlaskClient) -> None:
+    response = client.post("/alexa", json=envelope())
+    assert response.status_code == 400
+    assert refused(response) == "request verification failed: missing SignatureCertChainUrl header"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda h, b: ({**h, "SignatureCertChainUrl": CERT_URL.replace("https", "http")}, b),
+         "must use https"),
+        (lambda h, b: ({**h, "SignatureCertChainUrl": CERT_URL.replace("/echo.api/", "/x/")}, b),
+         "must start with /echo.api/"),
+        (lambda h, b: (h, b.replace(b"LaunchRequest", b"SessionEndedRequest")), "does not match"),
+        (lambda h, b: ({**h, "Signature-256": "garbage"}, b), "base64"),
+        (lambda h, b: ({k: v for k, v in h.items() if k != "Signature-256"}, b), "missing"),
+    ],
+    ids=["http-certificate-url", "wrong-path", "tampered-body", "garbage-signature",
+         "no-signature"],
+)
+def test_forged_requests_are_refused_before_the_skill_runs(client, change, reason) -> None:
+    body = body_of(envelope())
+    headers, sent = change(signed_headers(body), body)
+    response = client.post("/alexa", data=sent, headers=headers)
+    assert response.status_code == 400
+    assert reason in refused(response)
+
+
+def test_stale_and_foreign_requests_are_refused(client: FlaskClient) -> None:
+    stale = envelope(timestamp=datetime.now(UTC) - timedelta(minutes=5))
+    assert "150 seconds" in refused(post_signed(client, stale))
+    foreign = envelope(application_id="amzn1.ask.skill.someone-else")
+    assert "different skill" in refused(post_signed(client, foreign))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "reason"),
+    [
+        (b"{not json", "application/json", 400, "not valid UTF-8 JSON"),
+        (b"\xff\xfe\x00", "application/json", 400, "not valid UTF-8 JSON"),
+        (b"[" * 50_000 + b"]" * 50_000, "application/json", 400, "not valid UTF-8 JSON"),
+        (b"[1, 2]", "application/json", 400, "JSON object"),
+        (b'{"version": "1.0"}', "application/json", 400, "request object with a type"),
+        (b'{"request": {"type": 7}}', "application/json", 400, "request object with a type"),
+        (b'{"request": {"type": "LaunchRequest"}}', "application/json", 400, "context"),
+        (b"version=1.0", "application/x-www-form-urlencoded", 415, "application/json"),
+        (b"{}", "text/plain", 415, "application/json"),
+        (b"{}", "", 415, "application/json"),
+        (b" " * 200_000, "application/json", 413, "larger than 131072 bytes"),
+    ],
+    ids=["broken", "not-utf8", "deeply-nested", "array", "no-request", "type-not-text",
+         "no-context", "form", "text", "no-content-type", "huge"],
+)
+def test_malformed_requests_get_a_clear_4xx(body, content_type, status, reason) -> None:
+    for client in (verified_client(), unverified_client()):
+        response = client.post("/alexa", data=body, headers={"Content-Type": content_type})
+        assert response.status_code == status
+        assert reason in refused(response)
+
+
+def test_fields_of_the_wrong_type_are_refused() -> None:
+    data = envelope()
+    data["request"]["timestamp"] = "2024-02-30T00:00:00Z"
+    response = unverified_client().post("/alexa", json=data)
+    assert "shape of an Alexa request" in refused(response)
+
+
+def test_without_verification_unsigned_requests_reach_the_skill(
+    store: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="skill.web.webservice"):
+        client = make_app(store, verify=False).test_client()
+    assert "verification is OFF" in caplog.text
+    response = client.post("/alexa", json=section_request())
+    assert response.status_code == 200
+    assert CLIP_PATH in response.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+def test_without_verification_the_skill_id_still_holds(store: Path) -> None:
+    client = make_app(store, verify=False).test_client()
+    response = client.post("/alexa", json=envelope(application_id="amzn1.ask.skill.other"))
+    assert "different skill" in refused(response)
+
+
+def test_wrong_method_and_unknown_paths_answer_in_json(client: FlaskClient) -> None:
+    response = client.get("/alexa")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert refused(response)
+    assert refused(client.get("/nowhere"))
+
+
+def test_simulator_page_is_served_at_the_root_when_enabled(store: Path) -> None:
+    web = WebConfig(skill=SkillConfig(), store_dir=store, simulator=True)
+    response = create_app(web).test_client().get("/")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+
+
+def test_simulator_is_off_unless_asked_for_so_no_one_bypasses_verification(
+    client: FlaskClient,
+) -> None:
+    assert client.get("/").status_code == 404
+    assert client.post("/simulator/say", json={"utterance": "help with guilt"}).status_code == 404
+    assert not WebConfig.from_env({}).simulator
+    assert WebConfig.from_env({"NOCONTACT_SIMULATOR": "1"}).simulator
+
+
+def test_skill_failure_is_a_short_500_without_a_traceback() -> None:
+    builder = SkillBuilder()
+
+    @builder.request_handler(can_handle_func=is_request_type("LaunchRequest"))
+    def broken(handler_input: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    config = WebConfig(skill=SkillConfig(), verify=False)
+    client = create_app(config, skill=builder.create()).test_client()
+    response = client.post("/alexa", json=envelope())
+    assert response.status_code == 500
+    assert response.get_json() == {"error": "the skill could not answer this request"}
+
+
+def test_a_failing_skill_is_logged_without_what_was_said(caplog: pytest.LogCaptureFixture) -> None:
+    builder = SkillBuilder()
+
+    @builder.request_handler(can_handle_func=is_request_type("IntentRequest"))
+    def broken(handler_input: Any) -> Any:
+        feeling = handler_input.request_envelope.request.intent.slots["feeling"]
+        raise ValueError(f"cannot answer {feeling.value}")
+
+    data = envelope("IntentRequest")
+    said = {"name": "feeling", "value": "my mother shouts at me", "confirmationStatus": "NONE"}
+    data["request"]["intent"] = {"name": "FeelingIntent", "confirmationStatus": "NONE",
+                                 "slots": {"feeling": said}}
+    client = create_app(WebConfig(skill=SkillConfig(), verify=False), skill=builder.create())
+    with caplog.at_level("ERROR", logger="skill.web.webservice"):
+        response = client.test_client().post("/alexa", json=data)
+    assert response.status_code == 500
+    assert "ValueError" in caplog.text and "in broken" in caplog.text
+    assert "shouts" not in caplog.text
+
+
+def test_a_relative_store_is_found_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest = (write_store(tmp_path / "store") / "manifest.json").read_bytes()
+    monkeypatch.chdir(tmp_path)
+    configs = [
+        WebConfig(skill=SkillConfig(skill_id=SKILL_ID), store_dir=Path("store")),
+        WebConfig.from_env({"NOCONTACT_STORE": "store", "NOCONTACT_SKILL_ID": SKILL_ID}),
+    ]
+    for config in configs:
+        client = create_app(config, verifier=trusting_verifier()).test_client()
+        clip = client.get(CLIP_PATH)
+        assert (clip.status_code, clip.data) == (200, CLIP_BYTES)
+        served = client.get("/audio/manifest.json")
+        assert (served.status_code, served.data) == (200, manifest)
+        ssml = post_signed(client, section_request()).get_json()["response"]["outputSpeech"]
+        assert CLIP_PATH in ssml["ssml"]
+
+
+def test_clips_are_served_as_immutable_mp3(client: FlaskClient) -> None:
+    response = client.get(CLIP_PATH)
+    assert response.status_code == 200
+    assert response.mimetype == "audio/mpeg"
+    assert response.headers["Cache-Control"] == CLIP_CACHE
+    assert response.headers["Accept-Ranges"] == "bytes"
+    assert response.data == CLIP_BYTES
+
+
+def test_manifest_is_served_as_json_that_is_never_stale(store: Path, client: FlaskClient) -> None:
+    response = client.get("/audio/manifest.json")
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == MANIFEST_CACHE
+    assert response.data == (store / "manifest.json").read_bytes()
+
+
+def test_served_headers_match_what_the_audio_build_uploads() -> None:
+    from audio import build
+
+    assert CLIP_CACHE == build.CLIP_CACHE_CONTROL
+    assert MANIFEST_CACHE == build.MANIFEST_CACHE_CONTROL
+
+
+def test_byte_ranges_are_served_for_seeking(client: FlaskClient) -> None:
+    response = client.get(CLIP_PATH, headers={"Range": "bytes=100-199"})
+    assert response.status_code == 206
+    assert response.headers["Content-Range"] == f"bytes 100-199/{len(CLIP_BYTES)}"
+    assert response.data == CLIP_BYTES[100:200]
+    tail = client.get(CLIP_PATH, headers={"Range": "bytes=-10"})
+    assert tail.data == CLIP_BYTES[-10:]
+    beyond = client.get(CLIP_PATH, headers={"Range": f"bytes={len(CLIP_BYTES)}-"})
+    assert beyond.status_code == 416
+
+
+def test_unchanged_clip_is_not_sent_again(client: FlaskClient) -> None:
+    etag = client.get(CLIP_PATH).headers["ETag"]
+    again = client.get(CLIP_PATH, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../secret.mp3",
+        "clips/../../secret.mp3",
+        "%2e%2e/secret.mp3",
+        "clips/introduction/missing.mp3",
+        "clips/introduction/notes.txt",
+        ".hidden.mp3",
+        "clips/introduction/.draft.mp3",
+        "clips/.partial/clip.mp3",
+    ],
+)
+def test_only_clips_inside_the_store_are_served(store: Path, client: FlaskClient, key) -> None:
+    (store.parent / "secret.mp3").write_bytes(b"outside the store")
+    (store / "clips" / "introduction" / "notes.txt").write_text("private")
+    (store / ".hidden.mp3").write_text("private")
+    (store / "clips" / "introduction" / ".draft.mp3").write_text("private")
+    (store / "clips" / ".partial").mkdir()
+    (store / "clips" / ".partial" / "clip.mp3").write_text("private")
+    response = client.get(f"/audio/{key}")
+    assert response.status_code == 404
+    assert b"outside the store" not in response.data
+    assert b"private" not in response.data
+
+
+def test_without_a_store_audio_is_not_found() -> None:
+    response = verified_client().get(CLIP_PATH)
+    assert response.status_code == 404
+    assert "local audio store" in refused(response)
+
+
+# Property-based fuzzing: whatever arrives, the answer is a 4xx or 200 in JSON, never a 5xx.
+
+_header_text = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+
+
+def _topic_request() -> dict[str, Any]:
+    """"Tell me about the holidays": TopicIntent with its slot resolved to a section id."""
+    data = envelope("IntentRequest")
+    resolution = {"authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.SectionTopic",
+                  "status": {"code": "ER_SUCCESS_MATCH"},
+                  "values": [{"value": {"name": "holidays", "id": "holidays"}}]}
+    slot = {"name": "topic", "value": "holidays", "confirmationStatus": "NONE",
+            "resolutions": {"resolutionsPerAuthority": [resolution]}}
+    data["request"]["intent"] = {"name": "TopicIntent", "confirmationStatus": "NONE",
+                                 "slots": {"topic": slot}}
+    return data
+
+
+def _player_event() -> dict[str, Any]:
+    data = envelope("AudioPlayer.PlaybackNearlyFinished")
+    data["request"].update(token="introduction:1:0123456789abcdef", offsetInMilliseconds=3000)
+    del data["session"]
+    return data
+
+
+_GENUINE = (
+    envelope, section_request, _topic_request, _player_event,
+    lambda: envelope("SessionEndedRequest"), lambda: envelope("AlexaSkillEvent.SkillEnabled"),
+    lambda: envelope("System.ExceptionEncountered"),
+)
+
+
+@st.composite
+def _mutated_envelopes(draw: st.DrawFn) -> dict[str, Any]:
+    """A genuine envelope with a few fields replaced, removed or added at random depths."""
+    data = draw(st.sampled_from(_GENUINE))()
+    # Mutations start at the top, in the request or in the session attributes.
+    mutate(draw, [data, data["request"], data.get("session", {}).get("attributes", {})], most=4)
+    return data
+
+
+_bodies = st.one_of(
+    st.binary(max_size=200),
+    json_values.map(lambda value: json.dumps(value).encode()),
+    _mutated_envelopes().map(body_of),
+)
+_content_types = st.sampled_from(
+    ["application/json", "application/json; charset=utf-8", "text/plain", "",
+     "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"]
+)
+_FUZZ = settings(max_examples=200, deadline=None)
+
+
+def assert_answered_cleanly(response: Any) -> None:
+    assert response.status_code < 500, response.data
+    assert b"Traceback" not in response.data
+    payload = json.loads(response.data)
+    if response.status_code >= 400:
+        assert set(payload) == {"error"}
+
+
+@_FUZZ
+@given(body=_bodies, content_type=_content_types, cert_url=_header_text, signature=_header_text)
+def test_fuzzed_requests_with_verification_are_refused_cleanly(
+    body: bytes, content_type: str, cert_url: str, signature: str
+) -> None:
+    response = verified_client().post(
+        "/alexa", data=body,
+        headers={"Content-Type": content_type, "SignatureCertChainUrl": cert_url,
+                 "Signature-256": signature},
+    )
+    assert_answered_cleanly(response)
+    assert response.status_code in (400, 415)
+
+
+@_FUZZ
+@given(data=_mutated_envelopes())
+def test_fuzzed_envelopes_signed_by_amazon_never_break_the_server(data: dict[str, Any]) -> None:
+    body = body_of(data)
+    response = verified_client().post("/alexa", data=body, headers=signed_headers(body))
+    assert_answered_cleanly(response)
+
+
+@_FUZZ
+@given(body=_bodies)
+def test_fuzzed_bodies_without_verification_never_break_the_server(body: bytes) -> None:
+    assert_answered_cleanly(
+        unverified_client().post("/alexa", data=body, headers={"Content-Type": "application/json"})
+    )
+
+
+# A real server on loopback: 2,000 requests from 16 threads, every one verified.
+
+@pytest.fixture
+def live_server(store: Path) -> Iterator[tuple[str, int]]:
+    import waitress
+
+    server = waitress.create_server(make_app(store), host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield "127.0.0.1", server.effective_port
+    server.close()
+    thread.join(5)
+
+
+@pytest.mark.slow
+def test_real_server_answers_2000_concurrent_requests_without_error(live_server) -> None:
+    host, port = live_server
+    # Every tenth request is forged: signed for a LaunchRequest, carrying an IntentRequest.
+    expected = [400 if n % 10 == 0 else 200 for n in range(2000)]
+
+    def send(batch: list[int]) -> list[str]:
+        problems = []
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        for status in batch:
+            # Signed as it is sent, as Alexa does: a timestamp is good for 150 seconds.
+            genuine = body_of(envelope())
+            body = genuine if status == 200 else genuine.replace(b"Launch", b"Intent")
+            connection.request("POST", "/alexa", body=body, headers={
+                **signed_headers(genuine), "Content-Length": str(len(body))})
+            response = connection.getresponse()
+            payload = json.loads(response.read())
+            if response.status != status or ("response" in payload) != (status == 200):
+                problems.append(f"{response.status}: {payload}")
+        connection.close()
+        return problems
+
+    with ThreadPoolExecutor(16) as pool:
+        batches = pool.map(send, [expected[i::16] for i in range(16)])
+        problems = [problem for batch in batches for problem in batch]
+    assert problems == []
