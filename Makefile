@@ -4,27 +4,40 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test clean package chromium
+# uv comes from PyPI, pinned with hashes (requirements-bootstrap.txt), into its own folder; it
+# then installs everything else into .venv from uv.lock, exactly as locked. --locked refuses a
+# lock that no longer matches pyproject.toml: run `make lock` after editing the dependencies.
+UV_HOME := .uv
+export UV := $(abspath $(UV_HOME))/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+SYNC := $(UV) sync --locked --quiet
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+.PHONY: run test lock clean package chromium
 
-$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[audio,web]'
+$(UV): requirements-bootstrap.txt
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --require-hashes --no-deps \
+		-r requirements-bootstrap.txt
 	touch $@
 
-$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@ $(VENV)/.run-installed
-
-run: $(VENV)/.run-installed
+run: | $(UV)
+	$(SYNC) --extra audio --extra web
 	$(BIN)/nocontact run --port $(PORT)
 
-# The browser tests drive Debian's Chromium; it is installed (apt, as root or with sudo) when
-# missing. pytest exits 5 when it collects no tests; make treats that as a failure, as it should.
-test: $(VENV)/.dev-installed chromium
+# The import contracts (pyproject.toml) first, then the tests. The browser tests drive Debian's
+# Chromium; it is installed (apt, as root or with sudo) when missing. pytest exits 5 when it
+# collects no tests; make treats that as a failure, as it should.
+test: | $(UV) chromium
+	$(SYNC) --extra dev
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+
+# Resolve uv.lock again after a change to pyproject.toml's dependencies; versions already locked
+# stay unless pyproject.toml rules them out (`make lock UPGRADE=1` takes the newest allowed).
+lock: | $(UV)
+	$(UV) lock $(if $(UPGRADE),--upgrade)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -33,9 +46,10 @@ chromium:
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; }
 
-# The skill's AWS Lambda bundle, dist/lambda.zip: prints its size, fails past 10 MB zipped.
-package: | $(BIN)/python
-	$(BIN)/python -m scripts.package_lambda
+# The skill's AWS Lambda bundle, dist/lambda.zip: skill/runtime/ and its dependencies as locked.
+# Prints its size, fails past 10 MB zipped.
+package: | $(UV)
+	$(PYTHON) -m scripts.package_lambda
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache
+	rm -rf $(VENV) $(UV_HOME) build dist .pytest_cache

@@ -1,8 +1,9 @@
 """`make package`: the skill's AWS Lambda bundle, `dist/lambda.zip`.
 
-The bundle holds the skill (with the guide it speaks, compiled into skill/runtime/guidebook.json) and
-the project's runtime dependencies built for Lambda's platform, and nothing else: no audio
-stack, no Flask, and not boto3, which the Lambda runtime already provides.
+The bundle holds `skill/__init__.py` and the whole `skill/runtime/` tree (with the guide it
+speaks, compiled into skill/runtime/guidebook.json), and the runtime's dependencies exactly as
+uv.lock pins them, with their hashes, built for Lambda's platform: no audio stack, no Flask, and
+not boto3, which the Lambda runtime already provides. The same lock and code give the same bytes.
 
     python -m scripts.package_lambda [--out dist/lambda.zip] [--manifest PATH]
 """
@@ -10,33 +11,28 @@ stack, no Flask, and not boto3, which the Lambda runtime already provides.
 from __future__ import annotations
 
 import argparse
-import modulefinder
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "dist" / "lambda.zip"
 LAMBDA_PYTHON = "3.12"  # the runtime infra/template.yaml asks for
-LAMBDA_PLATFORMS = ("manylinux2014_x86_64",)
+LAMBDA_PLATFORM = "x86_64-manylinux2014"  # uv's name for manylinux2014_x86_64
 LIMIT_BYTES = 10_000_000
 # Lambda's Python runtimes ship boto3 and what it alone needs.
-PROVIDED_BY_LAMBDA = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+PROVIDED_BY_LAMBDA = ("boto3", "botocore", "s3transfer", "jmespath")
 # The project's extras the skill uses on Lambda, besides its core dependencies.
 LAMBDA_EXTRAS = ("aws",)
-# The Lambda handler's module: the bundle holds the project's modules it imports, directly or
-# not, and nothing of the local tools beside it (web service, simulator, model export).
-ENTRY = Path("skill/runtime/lambda_function.py")
-PROJECT_PACKAGE = "skill"
-# The guide the skill speaks, compiled from content/ so neither YAML nor pydantic loads.
-DATA_FILES = (Path("skill/runtime/guidebook.json"),)
+# What ships of the project: the package's (tiny) __init__ and the runtime's whole tree.
+SOURCES = (Path("skill/__init__.py"), Path("skill/runtime"))
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can record: equal code, equal bundle
 
 
@@ -62,79 +58,75 @@ class Bundle:
         )
 
 
-def normalize_name(name: str) -> str:
-    """A distribution name as package indexes compare them (PEP 503)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+def uv_command() -> str:
+    """The uv that installs the project: $UV (set by the Makefile and by `uv run`), else the one
+    the Makefile bootstraps into .uv/, else PATH's."""
+    bootstrapped = ROOT / ".uv" / "bin" / "uv"
+    uv = os.environ.get("UV") or (str(bootstrapped) if bootstrapped.exists() else shutil.which("uv"))
+    if not uv or not Path(uv).exists():
+        raise PackageError("uv is not installed; `make package` installs it and builds the bundle")
+    return uv
 
 
-def requirement_name(requirement: str) -> str:
-    """The distribution a requirement string names, e.g. `pydantic` for `pydantic>=2.6`."""
-    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
-    if match is None:
-        raise PackageError(f"pyproject.toml: cannot read the requirement {requirement!r}")
-    return normalize_name(match.group(1))
-
-
-def runtime_requirements(pyproject: Path) -> tuple[str, ...]:
-    """The core dependencies and the Lambda extras, less what the Lambda runtime provides."""
-    project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-    extras = project.get("optional-dependencies", {})
-    wanted = [*project.get("dependencies", ())]
-    for extra in LAMBDA_EXTRAS:
-        wanted.extend(extras.get(extra, ()))
-    return tuple(r for r in wanted if requirement_name(r) not in PROVIDED_BY_LAMBDA)
-
-
-def install_requirements(requirements: Sequence[str], target: Path, python_version: str) -> None:
-    """`pip install --target` wheels built for Lambda's platform and this Python version."""
-    platforms = [option for p in LAMBDA_PLATFORMS for option in ("--platform", p)]
-    command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--no-compile",
-        "--target", str(target), *platforms, "--implementation", "cp",
-        "--python-version", python_version, "--only-binary=:all:", *requirements,
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+def _run_uv(arguments: Sequence[str], root: Path, doing: str) -> str:
+    result = subprocess.run(
+        [uv_command(), *arguments], capture_output=True, text=True, cwd=root, check=False
+    )
     if result.returncode != 0:
         lines = result.stderr.strip().splitlines()
-        errors = [line.removeprefix("ERROR: ") for line in lines if line.startswith("ERROR:")]
-        raise PackageError(
-            f"pip could not install the skill's dependencies: {' '.join(errors or lines[-2:])}; "
-            f"check the connection to the package index, and that each dependency publishes a "
-            f"wheel for {', '.join(LAMBDA_PLATFORMS)} and Python {python_version}"
-        )
+        errors = [line.removeprefix("error: ") for line in lines if line.startswith("error:")]
+        raise PackageError(f"uv could not {doing}: {' '.join(errors or lines[-2:])}")
+    return result.stdout
 
 
-def prune_distributions(target: Path, names: Iterable[str]) -> tuple[str, ...]:
-    """Delete every installed distribution named here, file by file from its RECORD."""
-    unwanted = {normalize_name(name) for name in names}
-    removed = []
-    for info in sorted(target.glob("*.dist-info")):
-        name = normalize_name(info.name.removesuffix(".dist-info").rsplit("-", 1)[0])
-        if name not in unwanted:
-            continue
-        for line in (info / "RECORD").read_text(encoding="utf-8").splitlines():
-            path = target / line.rsplit(",", 2)[0]
-            if path.is_file():
-                path.unlink()
-        shutil.rmtree(info, ignore_errors=True)
-        removed.append(name)
-    for directory in sorted(target.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-        if directory.is_dir() and not any(directory.iterdir()):
-            directory.rmdir()
-    return tuple(removed)
+def locked_requirements(root: Path = ROOT) -> str:
+    """The runtime's dependencies as uv.lock pins them, with hashes: the core dependencies and
+    the Lambda extras, less what the Lambda runtime provides."""
+    extras = [option for extra in LAMBDA_EXTRAS for option in ("--extra", extra)]
+    provided = [option for name in PROVIDED_BY_LAMBDA for option in ("--no-emit-package", name)]
+    return _run_uv(
+        ["export", "--frozen", "--format", "requirements-txt", "--no-emit-project", "--no-dev",
+         "--no-header", "--no-annotate", *extras, *provided],
+        root,
+        "export the runtime's dependencies from uv.lock",
+    )  # fmt: skip
+
+
+def requirement_names(requirements: str) -> tuple[str, ...]:
+    """The distributions a requirements file pins: `ask-sdk-core` for `ask-sdk-core==1.19.0`."""
+    pins = re.finditer(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==", requirements, flags=re.MULTILINE)
+    return tuple(match.group(1).lower() for match in pins)
+
+
+def install_requirements(
+    requirements: str, target: Path, python_version: str, root: Path = ROOT
+) -> None:
+    """Install exactly the pinned wheels, checked against their hashes, for Lambda's platform
+    and this Python version; nothing else is resolved or fetched (--no-deps)."""
+    listing = target.parent / "requirements.txt"
+    listing.write_text(requirements, encoding="utf-8")
+    _run_uv(
+        ["pip", "install", "--quiet", "--target", str(target), "--no-deps", "--require-hashes",
+         "--python-platform", LAMBDA_PLATFORM, "--python-version", python_version,
+         "--only-binary", ":all:", "--link-mode", "copy", "--requirements", str(listing)],
+        root,
+        f"install the skill's dependencies (check the connection to the package index, and that "
+        f"each publishes a wheel for {LAMBDA_PLATFORM} and Python {python_version})",
+    )  # fmt: skip
+    (target / ".lock").unlink(missing_ok=True)  # uv's lock on the folder while it installs
 
 
 def runtime_files(root: Path) -> list[Path]:
-    """The project's files the Lambda handler needs, relative to root: every module of ours
-    its imports reach (function-level imports included), and the compiled guide."""
-    finder = modulefinder.ModuleFinder(path=[str(root)])
-    finder.run_script(str(root / ENTRY))
-    modules = {
-        Path(module.__file__).relative_to(root)
-        for name, module in finder.modules.items()
-        if module.__file__ and name.split(".")[0] in ("__main__", PROJECT_PACKAGE)
-    }
-    return sorted(modules | set(DATA_FILES))
+    """The project's files that ship, relative to root: skill/__init__.py and every file of
+    skill/runtime/ (the compiled guide included), without bytecode caches."""
+    files: set[Path] = set()
+    for source in SOURCES:
+        path = root / source
+        found = path.rglob("*") if path.is_dir() else [path]
+        files.update(
+            p.relative_to(root) for p in found if p.is_file() and "__pycache__" not in p.parts
+        )
+    return sorted(files)
 
 
 def copy_sources(root: Path, target: Path) -> None:
@@ -173,11 +165,11 @@ def build_bundle(
     manifest: Path | None = None,
     root: Path = ROOT,
 ) -> Bundle:
-    """Install the runtime dependencies, add the project's code (and a manifest), zip it."""
+    """Install the locked runtime dependencies, add the runtime (and a manifest), zip it."""
     with tempfile.TemporaryDirectory(prefix="lambda-bundle-") as scratch:
-        staging = Path(scratch)
-        install_requirements(runtime_requirements(root / "pyproject.toml"), staging, python_version)
-        prune_distributions(staging, PROVIDED_BY_LAMBDA)
+        staging = Path(scratch) / "bundle"
+        staging.mkdir()
+        install_requirements(locked_requirements(root), staging, python_version, root)
         shutil.rmtree(staging / "bin", ignore_errors=True)
         copy_sources(root, staging)
         if manifest is not None:

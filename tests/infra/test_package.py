@@ -28,7 +28,8 @@ from scripts.package_lambda import (
     PackageError,
     build_bundle,
     check_size,
-    runtime_requirements,
+    locked_requirements,
+    requirement_names,
     write_zip,
 )
 from skill.runtime.intents import TOPIC
@@ -175,6 +176,7 @@ def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_pr
         "numpy", "gtts", "flask", "werkzeug", "moto", "pytest", "audio", "content", "scripts",
     }  # fmt: skip
     assert not any("__pycache__" in name for name in names)
+    assert ".lock" not in names
     # The local tools beside the skill: the web service, the simulator, the model export.
     local_tools = ("skill/web/", "skill/simulator/", "skill/exports/")
     assert not [name for name in names if name.startswith(local_tools)]
@@ -193,12 +195,45 @@ def test_a_bundle_over_the_limit_is_refused_with_its_size(bundle: Bundle) -> Non
 
 def test_the_bundle_takes_the_core_and_dynamodb_dependencies_but_not_boto3_or_the_content_loader(
 ) -> None:
-    requirements = runtime_requirements(ROOT / "pyproject.toml")
-    names = {re.split(r"[<>=; \[]", requirement)[0].lower() for requirement in requirements}
+    requirements = locked_requirements(ROOT)
+    names = set(requirement_names(requirements))
 
     assert {"ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter"} <= names
     # The skill reads its compiled guidebook.json, so content/'s YAML and pydantic stay behind.
-    assert not names & {"boto3", "botocore", "pydantic", "pyyaml"}
+    assert not names & {"boto3", "botocore", "s3transfer", "jmespath", "pydantic", "pyyaml"}
+
+
+def test_every_dependency_is_pinned_with_its_hashes_from_the_lock() -> None:
+    entries = re.split(r"\n(?=\S)", locked_requirements(ROOT).strip())
+
+    assert entries
+    for entry in entries:
+        assert re.match(r"[A-Za-z0-9][\w.-]*==\S+", entry), entry
+        assert "--hash=sha256:" in entry, entry
+
+
+def test_the_bundle_ships_the_whole_runtime_tree_and_nothing_else_of_the_project(
+    names: set[str],
+) -> None:
+    runtime = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "skill" / "runtime").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    ours = {name for name in names if name.startswith("skill/")}
+
+    assert ours == runtime | {"skill/__init__.py"}
+
+
+def test_the_same_lock_and_code_build_a_byte_identical_bundle(
+    bundle: Bundle, tmp_path: Path
+) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_bytes(guide_manifest().to_json())
+
+    again = build_bundle(tmp_path / "again.zip", python_version=LOCAL_PYTHON, manifest=manifest)
+
+    assert again.path.read_bytes() == bundle.path.read_bytes()
 
 
 def test_the_same_files_zip_to_a_byte_identical_bundle(bundle: Bundle, tmp_path: Path) -> None:
