@@ -1,6 +1,8 @@
 """Narrating the guide into Alexa-ready MP3 clips: speech text, voices, rendering, stores.
 
-Importing the package stays light: pydub, piper and boto3 load only in the modules that use them.
+Reads content/ and may import it, never the skill: the skill finds the clips through the
+manifest.json a build publishes. Importing the package stays light: pydub, piper and boto3
+load only in the modules that use them.
 """
 
 from __future__ import annotations

@@ -106,7 +106,8 @@ def install_requirements(
     listing = target.parent / "requirements.txt"
     listing.write_text(requirements, encoding="utf-8")
     _run_uv(
-        ["pip", "install", "--quiet", "--target", str(target), "--no-deps", "--require-hashes",
+        ["pip", "install", "--quiet", "--python", sys.executable, "--target", str(target),
+         "--no-deps", "--require-hashes",
          "--python-platform", LAMBDA_PLATFORM, "--python-version", python_version,
          "--only-binary", ":all:", "--link-mode", "copy", "--requirements", str(listing)],
         root,

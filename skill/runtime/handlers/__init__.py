@@ -1,7 +1,8 @@
 """Request handlers, one family per area, each built from the same shared resources.
 
 A family is a function `handlers(resources) -> sequence of request handlers`;
-skill/runtime/builder.py lists the families in the order Alexa requests are tried.
+skill/runtime/builder.py lists the families in the order Alexa requests are tried. Part of the
+runtime: handlers import ask-sdk-core and skill.runtime, nothing else of the project.
 """
 
 from __future__ import annotations
