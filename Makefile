@@ -12,7 +12,8 @@ export UV := $(abspath $(UV_HOME))/bin/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
-SYNC := $(UV) sync --locked --quiet
+# Bytecode is compiled at install, as pip does, so first imports are fast and quiet.
+SYNC := $(UV) sync --locked --quiet --compile-bytecode
 
 .PHONY: run test lock clean package chromium
 

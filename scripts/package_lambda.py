@@ -69,9 +69,12 @@ def uv_command() -> str:
 
 
 def _run_uv(arguments: Sequence[str], root: Path, doing: str) -> str:
+    # Bytecode in the bundle would make it depend on the build machine; Lambda compiles its own.
+    environment = {k: v for k, v in os.environ.items() if k != "UV_COMPILE_BYTECODE"}
     result = subprocess.run(
-        [uv_command(), *arguments], capture_output=True, text=True, cwd=root, check=False
-    )
+        [uv_command(), *arguments],
+        capture_output=True, text=True, cwd=root, env=environment, check=False,
+    )  # fmt: skip
     if result.returncode != 0:
         lines = result.stderr.strip().splitlines()
         errors = [line.removeprefix("error: ") for line in lines if line.startswith("error:")]
