@@ -57,7 +57,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--no-verify", action="store_true",
-        help="Accept requests that Amazon did not sign. For local testing only.",
+        help="Accept requests that Amazon did not sign. For local testing only: refused "
+             "with a public URL or a non-loopback --host.",
+    )
+    parser.add_argument(
+        "--allow-any-skill", action="store_true",
+        help="On a server others can reach (a public URL or a non-loopback --host), answer "
+             "requests Amazon signed for any skill when NOCONTACT_SKILL_ID is not set; "
+             "without it such a server refuses to start.",
     )
     parser.add_argument(
         "--no-simulator", action="store_true",
@@ -104,26 +111,31 @@ def web_config(args: argparse.Namespace, environ: Mapping[str, str]) -> WebConfi
         store_dir=args.store,
         public_url=args.public_url,
         verify=not args.no_verify,
+        allow_any_skill=args.allow_any_skill,
     )
     return dataclasses.replace(config, simulator=config.local_only and not args.no_simulator)
 
 
 def start(config: WebConfig) -> int:
-    """Bind, build the app for the bound address, and serve until interrupted."""
+    """Bind, build the app for the bound address, and serve until interrupted.
+
+    The app refuses, in one sentence, a way of serving that would let others around
+    verification (skill.web.settings); then nothing is served.
+    """
     import waitress
 
     from skill.runtime import SkillError
     from skill.web.webservice import NO_VERIFY_WARNING, create_app
 
-    if not config.verify:
-        print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
-    listener = _listen(config.host, config.port)
+    listener = _listen(config.host or DEFAULT_HOST, config.port)
     config = dataclasses.replace(config, port=listener.getsockname()[1])
     try:
         app = create_app(config)
     except SkillError as error:
         listener.close()
         raise SystemExit(f"nocontact serve: {error}") from None
+    if not config.verify:
+        print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
     server = waitress.create_server(
         app, sockets=[listener], threads=THREADS, max_request_body_size=WAITRESS_MAX_BODY
     )
@@ -153,7 +165,9 @@ def _announce(config: WebConfig) -> None:
     from audio.manifest import MANIFEST_KEY
 
     local = config.local_url
-    simulator = f", simulator at {local}/" if config.simulator else ""
+    # The page answers only loopback names (skill.web.settings), which exclude IPv6 literals.
+    page = f"http://localhost:{config.port}" if ":" in (config.host or "") else local
+    simulator = f", simulator at {page}/" if config.simulator else ""
     print(f"Serving the skill on {local}: POST /alexa, GET /healthz, GET /audio/<key>"
           f"{simulator}", flush=True)
     if not config.simulator and not config.local_only:

@@ -14,8 +14,8 @@ from skill.runtime import SkillError
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
-from skill.runtime.handlers import Family, Resources, builtins, listening, navigation, reflection
-from skill.runtime.handlers import safety, topics
+from skill.runtime.handlers import Family, Resources, builtins, listening, navigation, privacy
+from skill.runtime.handlers import reflection, safety, topics
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
 
 logger = logging.getLogger(__name__)
@@ -23,13 +23,15 @@ logger = logging.getLogger(__name__)
 # Families in the order requests are tried: the first handler whose can_handle is true wins.
 # Safety comes first, always: a person in danger is answered before anything else.
 SAFETY: tuple[Family, ...] = (safety.handlers,)
+# Skill events (disabling the skill deletes the listener's place); no utterance reaches them.
+PRIVACY: tuple[Family, ...] = (privacy.handlers,)
 # Guided listening (AudioPlayer handlers) goes here, ahead of the conversation's own
 # Next, Previous, Pause and Resume, so playback controls reach the player first.
 AUDIO_PLAYER: tuple[Family, ...] = (listening.handlers,)
 CONVERSATION: tuple[Family, ...] = (topics.handlers, reflection.handlers, navigation.handlers)
 # Launch, help, stop and the rest, ending with the catch-all for anything no one took.
 FRAME: tuple[Family, ...] = (builtins.handlers,)
-FAMILIES: tuple[Family, ...] = SAFETY + AUDIO_PLAYER + CONVERSATION + FRAME
+FAMILIES: tuple[Family, ...] = SAFETY + PRIVACY + AUDIO_PLAYER + CONVERSATION + FRAME
 
 
 def build_skill(

@@ -13,6 +13,9 @@ holds.
     GET  /simulator/setup  skill name, devices, locales, topic and phrase buttons
 
 Each answer: {"state": {...}, "turns": [...], "labels": {"current": "...", "queue": [...]}}.
+
+Everything the blueprint serves carries a strict Content-Security-Policy (scripts, styles
+and calls from this server only; clips from here or the audio store) and may not be framed.
 """
 
 from __future__ import annotations
@@ -21,12 +24,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 from pydantic import ValidationError
 
 from content import LOCALES, SkillText, default_guide
 from skill.runtime import intents
-from skill.simulator.device import EVENTS, DeviceState, Exchange, SimulatedDevice, SimulatorError
+from skill.simulator.device import (
+    EVENTS,
+    DeviceState,
+    Exchange,
+    SimulatedDevice,
+    SimulatorError,
+)
 from skill.simulator.envelopes import DEVICES, Player, Stream
 from skill.simulator.language_model import InteractionModel, normalize
 from skill.simulator.simulation import Simulation, clip_index, interaction_model
@@ -52,6 +63,34 @@ blueprint = Blueprint(
     "simulator_page", __name__,
     static_folder=str(STATIC_DIR), static_url_path="/simulator/static",
 )
+POLICY_KEY = "nocontact.simulator_policy"
+
+
+def register(app: Flask, audio_base_url: str | None) -> None:
+    """Serve the page on `app`; its clips play from this server or the audio store's origin."""
+    app.config[POLICY_KEY] = content_security_policy(audio_base_url)
+    app.register_blueprint(blueprint)
+
+
+def content_security_policy(audio_base_url: str | None) -> str:
+    """Nothing inline, nothing from elsewhere but the clips, and no framing."""
+    media = ["'self'"]
+    if audio_base_url:
+        parts = urlsplit(audio_base_url)
+        media.append(f"{parts.scheme}://{parts.netloc}")
+    return "; ".join([
+        "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
+        "img-src 'self' data:", f"media-src {' '.join(media)}", "base-uri 'none'",
+        "form-action 'none'", "frame-ancestors 'none'",
+    ])
+
+
+@blueprint.after_request
+def _page_policy(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = current_app.config[POLICY_KEY]
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @blueprint.get("/")

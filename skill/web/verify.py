@@ -6,8 +6,8 @@ the certificate URL rules, a certificate chain to a trusted root issued to
 timestamp window and the skill id. Each failure raises a `RequestVerificationError` whose
 message is a short reason that is safe to send back to the caller.
 
-The checks are plain functions; `RequestVerifier` composes them with a certificate cache
-and a downloader, both injectable so tests never leave the machine.
+The checks are plain functions; `RequestVerifier` composes them with the certificate cache
+(skill.web.certificates), whose downloader is injectable so tests never leave the machine.
 """
 
 from __future__ import annotations
@@ -18,23 +18,34 @@ import functools
 import logging
 import posixpath
 import re
-import threading
-import urllib.request
 import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from skill.runtime import SkillError
+from skill.web.certificates import (
+    DEFAULT_LIMITS,
+    CertificateCache,
+    DownloadLimits,
+    Fetcher,
+    SigningCertificate,
+    fetch_certificate,
+)
+from skill.web.errors import (
+    CertificateError,
+    CertificateUrlError,
+    SignatureError,
+    SkillIdError,
+    TimestampError,
+)
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -46,47 +57,13 @@ SIGNING_NAME = "echo-api.amazon.com"
 REQUEST_TOLERANCE = timedelta(seconds=150)
 SKILL_EVENT_TOLERANCE = timedelta(seconds=3600)
 SKILL_EVENT_PREFIX = "AlexaSkillEvent."
-MAX_CERTIFICATE_BYTES = 64 * 1024
-MAX_CACHED_CERTIFICATES = 32
-DOWNLOAD_TIMEOUT_SECONDS = 5.0
-# Percent-encoded dot, slash or backslash: a way to smuggle `..` past path normalisation.
-_ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
+# What an S3 key under /echo.api/ is made of: letters, digits, `.`, `_`, `~`, `-` and `/`.
+# Anything else (percent escapes that could smuggle `..`, spaces, control characters) is
+# refused before the URL goes anywhere near a download or a log.
+_CERTIFICATE_PATH = re.compile(r"[A-Za-z0-9._~/-]*")
 _PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
 
-Fetcher = Callable[[str], bytes]
 Clock = Callable[[], datetime]
-
-
-class RequestVerificationError(SkillError):
-    """A request that must be refused; `str(error)` is a short reason for the caller."""
-
-
-class CertificateUrlError(RequestVerificationError):
-    """The `SignatureCertChainUrl` header is missing or breaks Amazon's URL rules."""
-
-
-class CertificateError(RequestVerificationError):
-    """The signing certificate cannot be downloaded, parsed or trusted."""
-
-
-class SignatureError(RequestVerificationError):
-    """The `Signature-256` header is missing, malformed or does not match the body."""
-
-
-class TimestampError(RequestVerificationError):
-    """The request's timestamp is missing or outside the allowed window."""
-
-
-class SkillIdError(RequestVerificationError):
-    """The request is addressed to a different skill."""
-
-
-@dataclass(frozen=True)
-class SigningCertificate:
-    """A verified signing certificate: its public key and when the chain stops being valid."""
-
-    public_key: rsa.RSAPublicKey
-    expires: datetime
 
 
 def utc_now() -> datetime:
@@ -101,6 +78,9 @@ def certificate_url(url: str) -> str:
     segments are resolved; the canonical URL (default port, resolved path) is what gets
     downloaded and cached, so a tricky spelling can never reach another location.
     """
+    # urlsplit silently drops tabs and newlines, so the raw text is checked first.
+    if not (url.isascii() and url.isprintable()):
+        raise CertificateUrlError("certificate URL holds characters no URL may hold")
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -112,8 +92,10 @@ def certificate_url(url: str) -> str:
         raise CertificateUrlError(f"certificate URL must be on {CERTIFICATE_HOST}")
     if port not in (None, 443):
         raise CertificateUrlError("certificate URL must use port 443")
-    if _ENCODED_SEPARATOR.search(parts.path):
-        raise CertificateUrlError("certificate URL path must not encode dots or slashes")
+    if not _CERTIFICATE_PATH.fullmatch(parts.path):
+        raise CertificateUrlError(
+            "certificate URL path may hold only letters, digits, '.', '_', '~', '-' and '/'"
+        )
     path = posixpath.normpath(parts.path) if parts.path else ""
     if not path.startswith(CERTIFICATE_PATH_PREFIX):
         raise CertificateUrlError(f"certificate URL path must start with {CERTIFICATE_PATH_PREFIX}")
@@ -133,6 +115,8 @@ def verify_chain(pem: bytes, store: Store, now: datetime) -> SigningCertificate:
         raise CertificateError("signing certificate has expired")
     if SIGNING_NAME not in _dns_names(leaf):
         raise CertificateError(f"signing certificate is not issued to {SIGNING_NAME}")
+    if not _signs_digitally(leaf):
+        raise CertificateError("signing certificate's key usage does not allow signatures")
     public_key = leaf.public_key()
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise CertificateError("signing certificate does not hold an RSA key")
@@ -189,20 +173,6 @@ def check_skill_id(envelope: Mapping[str, Any], skill_id: str | None) -> None:
         raise SkillIdError("request is for a different skill")
 
 
-def fetch_certificate(url: str) -> bytes:
-    """Download a PEM chain: no redirects, at most 64 KB, within a few seconds."""
-    opener = urllib.request.build_opener(_RefuseRedirects)
-    try:
-        with opener.open(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-            data = response.read(MAX_CERTIFICATE_BYTES + 1)
-    except (OSError, ValueError) as error:
-        logger.warning("Could not download %s: %s", url, error)
-        raise CertificateError("could not download the signing certificate") from None
-    if len(data) > MAX_CERTIFICATE_BYTES:
-        raise CertificateError("signing certificate is too large")
-    return data
-
-
 @functools.cache
 def default_trust_store() -> Store:
     """The public web's root certificates, as shipped by certifi."""
@@ -226,7 +196,7 @@ def load_roots(bundle: bytes) -> list[x509.Certificate]:
 
 
 class RequestVerifier:
-    """Runs every check on one request, caching verified certificates by URL until they expire."""
+    """Runs every check on one request; certificates come from a bounded, caching downloader."""
 
     def __init__(
         self,
@@ -235,13 +205,12 @@ class RequestVerifier:
         trust_store: Store | None = None,
         fetcher: Fetcher = fetch_certificate,
         clock: Clock = utc_now,
+        limits: DownloadLimits = DEFAULT_LIMITS,
     ) -> None:
         self.skill_id = skill_id
         self._trust_store = trust_store
-        self._fetcher = fetcher
         self._clock = clock
-        self._cache: dict[str, SigningCertificate] = {}
-        self._lock = threading.Lock()
+        self._certificates = CertificateCache(fetcher, self._check_chain, limits)
 
     def verify(
         self,
@@ -262,30 +231,21 @@ class RequestVerifier:
         now = self._clock()
         check_timestamp(envelope, now)
         check_skill_id(envelope, self.skill_id)
-        check_signature(self.signing_certificate(cert_url, now), signature, body)
-
-    def signing_certificate(self, cert_url: str, now: datetime) -> SigningCertificate:
-        """The verified certificate behind a URL, downloaded only when not cached or expired."""
         url = certificate_url(cert_url)
-        with self._lock:
-            cached = self._cache.get(url)
-        if cached is not None and now < cached.expires:
-            return cached
+        check_signature(self._certificates.get(url, now), signature, body)
+
+    def _check_chain(self, pem: bytes, now: datetime) -> SigningCertificate:
         store = self._trust_store if self._trust_store is not None else default_trust_store()
-        certificate = verify_chain(self._fetcher(url), store, now)
-        with self._lock:
-            self._cache = {u: c for u, c in self._cache.items() if now < c.expires}
-            if len(self._cache) >= MAX_CACHED_CERTIFICATES:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[url] = certificate
-        return certificate
+        return verify_chain(pem, store, now)
 
 
-class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
-    """A certificate must come from the URL that was checked, not wherever it redirects."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _signs_digitally(certificate: x509.Certificate) -> bool:
+    """Whether the key usage extension allows digital signatures (Amazon's SDK requires it)."""
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.KeyUsage)
+    except (x509.ExtensionNotFound, ValueError):
+        return False
+    return usage.value.digital_signature
 
 
 def _dns_names(certificate: x509.Certificate) -> set[str]:

@@ -15,22 +15,23 @@ reads `WebConfig.from_env(os.environ)`:
     waitress-serve --host 127.0.0.1 --port 8000 --call skill.web.webservice:create_app
     gunicorn --bind 127.0.0.1:8000 --workers 2 'skill.web.webservice:create_app()'
 
-Environment: the skill's own variables (`SkillConfig.from_env`), plus NOCONTACT_STORE (a
-local audio store to serve), NOCONTACT_PUBLIC_URL (this server's address as listeners'
-devices reach it; default `http://127.0.0.1:8000`), NOCONTACT_VERIFY=0 (local testing
-only: accept unsigned requests) and NOCONTACT_SIMULATOR=1 (serve the simulator page, which
-drives the skill without Amazon's signature: never on a server others can reach).
+Environment: the skill's own variables (`SkillConfig.from_env`), plus NOCONTACT_HOST (the
+address the server listens on; unset, the server counts as reachable by others),
+NOCONTACT_STORE (a local audio store to serve), NOCONTACT_PUBLIC_URL (this server's address
+as listeners' devices reach it), NOCONTACT_VERIFY=0 and NOCONTACT_SIMULATOR=1 (unsigned
+requests: only on a loopback NOCONTACT_HOST without a public URL) and
+NOCONTACT_ALLOW_ANY_SKILL=1 (a reachable server without NOCONTACT_SKILL_ID). The rules are
+checked here, whatever starts the app (skill.web.settings); a way of serving they refuse
+raises ExposureError before anything is served.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import ipaddress
 import json
 import logging
 import os
+import stat
 import traceback
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,20 +39,29 @@ from typing import Any
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
-from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    request,
+    send_file,
+)
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from audio.manifest import MANIFEST_KEY
 from skill.runtime.builder import build_skill
-from skill.runtime.config import SkillConfig
 from skill.web import simulator_page
-from skill.web.verify import RequestVerificationError, RequestVerifier, check_skill_id
+from skill.web.errors import RequestVerificationError
+from skill.web.logbook import Throttle
+from skill.web.settings import WebConfig, check_exposure
+from skill.web.verify import RequestVerifier, check_skill_id
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
+_refusals = Throttle(logger)
 
-# Alexa's requests are a few KB; 128 KB leaves room for large session attributes.
-MAX_BODY_BYTES = 128 * 1024
 # Clip keys carry their content hash, so a clip never changes under its URL.
 CLIP_CACHE = "public, max-age=31536000, immutable"
 MANIFEST_CACHE = "no-cache"
@@ -61,81 +71,19 @@ NO_VERIFY_WARNING = (
 )
 
 
-@dataclass(frozen=True)
-class WebConfig:
-    """Everything the web service needs, read once at the edge and passed in."""
-
-    skill: SkillConfig
-    host: str = "127.0.0.1"
-    port: int = 8000
-    # Made absolute on creation: Flask would look for a relative folder beside this module.
-    store_dir: Path | None = None
-    public_url: str | None = None
-    verify: bool = True
-    # The simulator page drives the skill without Amazon's signature: local serving only.
-    simulator: bool = False
-    max_body_bytes: int = MAX_BODY_BYTES
-
-    def __post_init__(self) -> None:
-        if self.store_dir is not None:
-            object.__setattr__(self, "store_dir", self.store_dir.absolute())
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> WebConfig:
-        """The configuration a WSGI server gets from the process environment."""
-        store = environ.get("NOCONTACT_STORE")
-        return cls(
-            skill=SkillConfig.from_env(environ),
-            store_dir=Path(store) if store else None,
-            public_url=environ.get("NOCONTACT_PUBLIC_URL") or None,
-            verify=environ.get("NOCONTACT_VERIFY", "1") != "0",
-            simulator=environ.get("NOCONTACT_SIMULATOR", "0") == "1",
-        )
-
-    @property
-    def local_url(self) -> str:
-        """The address this server listens on."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def local_only(self) -> bool:
-        """Reachable from this machine alone: a loopback address and no public URL."""
-        if self.public_url:
-            return False
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
-
-    @property
-    def base_url(self) -> str:
-        """This server's address as devices reach it, without a trailing slash."""
-        return (self.public_url or self.local_url).rstrip("/")
-
-    def skill_config(self) -> SkillConfig:
-        """The skill's configuration; with a local store, its manifest and clips come from here."""
-        if self.store_dir is None:
-            return self.skill
-        base = self.base_url
-        return dataclasses.replace(
-            self.skill,
-            manifest=str(self.store_dir / MANIFEST_KEY),
-            audio_base_url=f"{base}/audio",
-            allow_http_audio=base.startswith("http://"),
-        )
-
-
 def create_app(
     config: WebConfig | None = None,
     *,
     skill: CustomSkill | None = None,
     verifier: RequestVerifier | None = None,
 ) -> Flask:
-    """The Flask application; `skill` and `verifier` default to those the config describes."""
+    """The Flask application; `skill` and `verifier` default to those the config describes.
+
+    ExposureError, before anything is built, when the configuration would let others around
+    verification (skill.web.settings).
+    """
     config = config or WebConfig.from_env(os.environ)
+    check_exposure(config)
     if skill is None:
         skill = build_skill(config.skill_config())
     if not config.verify:
@@ -149,10 +97,12 @@ def create_app(
         )
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.config["TRUSTED_HOSTS"] = config.trusted_hosts()
     app.extensions["nocontact"] = Endpoint(skill, verifier, config.store_dir)
     app.register_blueprint(blueprint)
     if config.simulator:
-        app.register_blueprint(simulator_page.blueprint)
+        simulator_page.register(app, config.skill_config().audio_base_url)
+    app.after_request(_no_sniffing)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
@@ -200,7 +150,8 @@ def alexa() -> Response:
         # Checked even without verification: the SDK would fail on a mismatch with a 500.
         check_skill_id(envelope, skill.skill_id)
     except RequestVerificationError as error:
-        logger.info("Refused a request: %s", error)
+        # Reasons are the verifier's own fixed sentences, never what the request carried.
+        _refusals.log(logging.INFO, "Refused a request: %s", error)
         abort(400, f"request verification failed: {error}")
     try:
         request_envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
@@ -216,17 +167,37 @@ def audio(key: str) -> Response:
     store_dir = _endpoint().store_dir
     if store_dir is None:
         abort(404, "this server does not serve a local audio store")
-    if any(step.startswith(".") for step in key.split("/")):
-        abort(404, "hidden files and parent folders are not served")
     if key == MANIFEST_KEY:
         mimetype, cache = "application/json", MANIFEST_CACHE
     elif key.endswith(".mp3"):
         mimetype, cache = "audio/mpeg", CLIP_CACHE
     else:
         abort(404, "only clips and the manifest are served")
-    response = send_from_directory(store_dir, key, mimetype=mimetype, conditional=True)
+    response = send_file(
+        stored_file(store_dir, key), mimetype=mimetype, conditional=True, etag=True
+    )
     response.headers["Cache-Control"] = cache
     return response
+
+
+def stored_file(store_dir: Path, key: str) -> Path:
+    """The regular file a key names inside the store, wherever links point; otherwise a 404.
+
+    The key and the file it resolves to are both checked: no hidden step, and the resolved
+    path stays inside the resolved store, so no symlink reaches outside it.
+    """
+    if any(step.startswith(".") or not step for step in key.split("/")):
+        abort(404, "hidden files and parent folders are not served")
+    try:
+        root = store_dir.resolve()
+        path = (root / key).resolve()
+        inside = path.relative_to(root)
+        is_regular = stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        abort(404, "no such clip in the store")
+    if any(step.startswith(".") for step in inside.parts) or not is_regular:
+        abort(404, "no such clip in the store")
+    return path
 
 
 def parse_envelope(body: bytes) -> dict[str, Any]:
@@ -262,11 +233,20 @@ def _json(payload: Any, status: int = 200) -> Response:
 def _http_error(error: HTTPException) -> Response:
     """Every HTTP error as `{"error": reason}`, keeping headers such as Allow."""
     reason = error.description
-    if isinstance(error, RequestEntityTooLarge):
+    if isinstance(error, SecurityError):
+        # The refused Host header is the caller's text: not echoed back.
+        reason = "this server answers only requests addressed to it by a loopback name"
+    elif isinstance(error, RequestEntityTooLarge):
         reason = f"request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes"
     response = error.get_response()
     response.set_data(json.dumps({"error": reason}))
     response.mimetype = "application/json"
+    return response
+
+
+def _no_sniffing(response: Response) -> Response:
+    """Every answer is read as the type it declares, never sniffed into HTML or script."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

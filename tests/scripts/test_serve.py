@@ -137,7 +137,8 @@ def test_busy_port_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> No
 @pytest.mark.slow
 def test_behind_a_public_url_the_simulator_is_off_and_says_so(tmp_path: Path) -> None:
     store = str(write_store(tmp_path / "store"))
-    with serving("--store", store, "--public-url", "https://companion.example.org") as (
+    public = ("--public-url", "https://companion.example.org", "--allow-any-skill")
+    with serving("--store", store, *public) as (
         url, process,
     ):
         assert get(f"{url}/")[0] == 404

@@ -27,7 +27,8 @@ from cryptography.x509.verification import Store
 
 from audio.manifest import clip_key
 from skill.runtime.intents import section_intent
-from skill.web.verify import CertificateError, Clock, RequestVerifier, utc_now
+from skill.web.errors import CertificateError
+from skill.web.verify import Clock, RequestVerifier, utc_now
 
 CERT_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"

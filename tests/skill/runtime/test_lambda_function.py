@@ -96,6 +96,19 @@ def test_the_lambda_reads_its_audio_settings_from_the_environment() -> None:
     assert '<audio src="https://cdn.example.org/guide/clips/myths/' in ssml
 
 
+def test_disabling_the_skill_on_lambda_deletes_the_listeners_place(tmp_path: Path) -> None:
+    database = tmp_path / "listening.sqlite3"
+    code = (
+        "import json; from skill.runtime.lambda_function import lambda_handler; "
+        "from tests.skill.runtime.handlers.test_privacy import disabled, keep_place; "
+        f"keep_place(__import__('pathlib').Path({str(database)!r}), disabled()); "
+        "print(json.dumps(lambda_handler(disabled(), None)))"
+    )
+    out = run_python(code, NOCONTACT_PERSISTENCE=f"sqlite:{database}")
+    assert json.loads(out)["response"] == {}
+    assert b"regret" not in database.read_bytes()
+
+
 def test_an_intent_request_without_its_intent_gets_a_gentle_answer_and_stays_open() -> None:
     request = Device().envelope(intent(intents.TOPIC))
     del request["request"]["intent"]

@@ -29,6 +29,7 @@ def client(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Flask
     config = WebConfig(
         simulator=True,
         skill=SkillConfig(persistence=f"sqlite:{database}"),
+        host="127.0.0.1",
         port=8123,
         store_dir=short_store,
         verify=False,

@@ -12,17 +12,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from skill.web.verify import (
-    MAX_CERTIFICATE_BYTES,
+from skill.web.certificates import MAX_CERTIFICATE_BYTES, fetch_certificate
+from skill.web.errors import (
     CertificateError,
     CertificateUrlError,
-    RequestVerifier,
     SignatureError,
     SkillIdError,
     TimestampError,
+)
+from skill.web.verify import (
+    RequestVerifier,
     certificate_url,
     default_trust_store,
-    fetch_certificate,
     load_roots,
     utc_now,
     verify_chain,
@@ -78,8 +79,14 @@ def test_amazon_certificate_urls_are_accepted_in_canonical_form(url: str) -> Non
         ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port 443"),
         ("https://s3.amazonaws.com/echo.api/../evil/echo-api-cert.pem", "/echo.api/"),
         ("https://s3.amazonaws.com/echo.api/../../echo.api.evil/cert.pem", "/echo.api/"),
-        ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/cert.pem", "encode"),
-        ("https://s3.amazonaws.com/echo.api/..%2Fevil/cert.pem", "encode"),
+        ("https://s3.amazonaws.com/echo.api/%2e%2e/evil/cert.pem", "may hold only"),
+        ("https://s3.amazonaws.com/echo.api/..%2Fevil/cert.pem", "may hold only"),
+        ("https://s3.amazonaws.com/echo.api/cert\n.pem", "no URL may hold"),
+        ("https://s3.amazonaws.com/echo.api/\tcert.pem", "no URL may hold"),
+        ("https://s3.amazonaws.com/echo.api/cert .pem", "may hold only"),
+        ("https://s3.amazonaws.com/echo.api/\x1b[31mcert.pem", "no URL may hold"),
+        ("https://s3.amazonaws.com/echo.api/c\u00e9rt.pem", "no URL may hold"),
+        ("https://s3.amazonaws.com/echo.api/cert;x.pem", "may hold only"),
         ("https://s3.amazonaws.com/echo.api", "/echo.api/"),
         ("https://s3.amazonaws.com.evil.com/echo.api/echo-api-cert.pem", "s3.amazonaws.com"),
         ("https://s3.amazonaws.com@evil.com/echo.api/echo-api-cert.pem", "s3.amazonaws.com"),

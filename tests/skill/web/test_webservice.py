@@ -36,6 +36,8 @@ from tests.skill.alexa_requests import (
 )
 from tests.skill.fuzzing import json_values, mutate
 
+LOOPBACK = "127.0.0.1"
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
@@ -43,8 +45,10 @@ def store(tmp_path: Path) -> Path:
 
 
 def make_app(store_dir: Path | None = None, *, verify: bool = True, **config: Any) -> Flask:
-    """The app around the real skill, trusting the test authority instead of the public roots."""
+    """The app around the real skill on a loopback host, trusting the test authority instead
+    of the public roots."""
     skill = SkillConfig(skill_id=SKILL_ID)
+    config.setdefault("host", LOOPBACK)
     web = WebConfig(skill=skill, store_dir=store_dir, verify=verify, **config)
     return create_app(web, verifier=trusting_verifier())
 
@@ -200,7 +204,7 @@ def test_wrong_method_and_unknown_paths_answer_in_json(client: FlaskClient) -> N
 
 
 def test_simulator_page_is_served_at_the_root_when_enabled(store: Path) -> None:
-    web = WebConfig(skill=SkillConfig(), store_dir=store, simulator=True)
+    web = WebConfig(skill=SkillConfig(), host=LOOPBACK, store_dir=store, simulator=True)
     response = create_app(web).test_client().get("/")
     assert response.status_code == 200
     assert response.mimetype == "text/html"
@@ -222,7 +226,7 @@ def test_skill_failure_is_a_short_500_without_a_traceback() -> None:
     def broken(handler_input: Any) -> Any:
         raise RuntimeError("secret internals")
 
-    config = WebConfig(skill=SkillConfig(), verify=False)
+    config = WebConfig(skill=SkillConfig(), host=LOOPBACK, verify=False)
     client = create_app(config, skill=builder.create()).test_client()
     response = client.post("/alexa", json=envelope())
     assert response.status_code == 500
@@ -241,7 +245,8 @@ def test_a_failing_skill_is_logged_without_what_was_said(caplog: pytest.LogCaptu
     said = {"name": "feeling", "value": "my mother shouts at me", "confirmationStatus": "NONE"}
     data["request"]["intent"] = {"name": "FeelingIntent", "confirmationStatus": "NONE",
                                  "slots": {"feeling": said}}
-    client = create_app(WebConfig(skill=SkillConfig(), verify=False), skill=builder.create())
+    config = WebConfig(skill=SkillConfig(), host=LOOPBACK, verify=False)
+    client = create_app(config, skill=builder.create())
     with caplog.at_level("ERROR", logger="skill.web.webservice"):
         response = client.test_client().post("/alexa", json=data)
     assert response.status_code == 500
