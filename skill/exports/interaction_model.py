@@ -251,7 +251,9 @@ SUPPORTED_VIEWPORTS = [
 
 
 def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
-    """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer."""
+    """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer, and the
+    SkillDisabled event, on which the skill deletes the listener's place in the guide (it asks
+    for no permissions, so permission events would change nothing)."""
     skill = guide.skill
     custom: dict[str, Any] = {
         "interfaces": [
@@ -265,6 +267,9 @@ def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
             if endpoint.startswith("https://")
             else {"uri": endpoint}
         )
+    events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    if endpoint:
+        events["endpoint"] = custom["endpoint"]
     return {
         "manifest": {
             "manifestVersion": "1.0",
@@ -290,6 +295,7 @@ def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
                 },
             },
             "apis": {"custom": custom},
+            "events": events,
         }
     }
 
