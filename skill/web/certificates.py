@@ -33,7 +33,6 @@ MAX_CERTIFICATE_BYTES = 64 * 1024
 MAX_CACHED_CERTIFICATES = 32
 MAX_REMEMBERED_FAILURES = 256
 _READ_BYTES = 8192
-_warnings = Throttle(logger)
 
 Fetcher = Callable[[str], bytes]
 
@@ -79,12 +78,8 @@ def fetch_certificate(url: str, deadline_seconds: float = DEFAULT_LIMITS.deadlin
                 if time.monotonic() > deadline:
                     raise CertificateError("signing certificate took too long to download")
     except (OSError, ValueError, http.client.HTTPException) as error:
-        # The URL is the caller's choice, so only its fingerprint is logged.
-        _warnings.log(
-            logging.WARNING, "Could not download a signing certificate (URL %s): %s",
-            fingerprint(url), type(error).__name__,
-        )
-        raise CertificateError("could not download the signing certificate") from None
+        # The cause stays attached for the log, which names its type only.
+        raise CertificateError("could not download the signing certificate") from error
     return bytes(data)
 
 
@@ -115,6 +110,7 @@ class CertificateCache:
         # URL -> (until when it is refused, the reason).
         self._failed: dict[str, tuple[float, str]] = {}
         self._flights: dict[str, _Flight] = {}
+        self._warnings = Throttle(logger)
 
     def get(self, url: str, now: datetime) -> SigningCertificate:
         """The verified certificate for a canonical URL; CertificateError when there is none."""
@@ -138,7 +134,7 @@ class CertificateCache:
     def _take_off(self, url: str, now: datetime) -> _Flight:
         """Start a download in the background; the lock is held."""
         if len(self._flights) >= self.limits.max_downloads:
-            _warnings.log(logging.WARNING, "Refused a request: certificate downloads are at the cap")
+            self._warnings.log(logging.WARNING, "Certificate downloads are at the cap; refusing")
             raise CertificateError("too many signing certificates are downloading; try again")
         flight = _Flight(started=self._monotonic())
         self._flights[url] = flight
@@ -155,6 +151,12 @@ class CertificateCache:
             outcome = self._check(self._fetcher(url), now)
         except RequestVerificationError as error:
             outcome = str(error)
+            # The URL is the caller's choice, so the log holds only its fingerprint.
+            cause = f" ({type(error.__cause__).__name__})" if error.__cause__ else ""
+            self._warnings.log(
+                logging.WARNING, "Refused the signing certificate at URL %s: %s%s",
+                fingerprint(url), outcome, cause,
+            )
         finally:
             with self._lock:
                 if isinstance(outcome, str):

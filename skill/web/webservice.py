@@ -60,7 +60,6 @@ from skill.web.verify import RequestVerifier, check_skill_id
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
-_refusals = Throttle(logger)
 
 # Clip keys carry their content hash, so a clip never changes under its URL.
 CLIP_CACHE = "public, max-age=31536000, immutable"
@@ -98,7 +97,7 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["TRUSTED_HOSTS"] = config.trusted_hosts()
-    app.extensions["nocontact"] = Endpoint(skill, verifier, config.store_dir)
+    app.extensions["nocontact"] = Endpoint(skill, verifier, config.store_dir, Throttle(logger))
     app.register_blueprint(blueprint)
     if config.simulator:
         simulator_page.register(app, config.skill_config().audio_base_url)
@@ -110,11 +109,13 @@ def create_app(
 
 @dataclass(frozen=True)
 class Endpoint:
-    """What the routes serve: the skill, the verifier (None when off) and the audio store."""
+    """What the routes serve: the skill, the verifier (None when off) and the audio store;
+    refusals, which any caller can cause, are logged through a throttle."""
 
     skill: CustomSkill
     verifier: RequestVerifier | None
     store_dir: Path | None
+    refusals: Throttle
 
 
 blueprint = Blueprint("webservice", __name__)
@@ -151,7 +152,7 @@ def alexa() -> Response:
         check_skill_id(envelope, skill.skill_id)
     except RequestVerificationError as error:
         # Reasons are the verifier's own fixed sentences, never what the request carried.
-        _refusals.log(logging.INFO, "Refused a request: %s", error)
+        endpoint.refusals.log(logging.INFO, "Refused a request: %s", error)
         abort(400, f"request verification failed: {error}")
     try:
         request_envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)

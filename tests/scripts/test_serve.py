@@ -36,19 +36,26 @@ STARTUP_SECONDS = 60
 
 
 @contextmanager
-def serving(*options: str, cwd: Path = ROOT) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(
+    *options: str, cwd: Path = ROOT, **settings: str
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """`nocontact serve --port 0 ...` in its own process; yields its address once it is up."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("NOCONTACT_")}
-    environ["PYTHONPATH"] = str(ROOT)
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.cli", "serve", "--port", "0", *options],
-        cwd=cwd, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=cwd, env=clean_environment(**settings), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True,
     )
     try:
         yield _address(process), process
     finally:
         if process.poll() is None:
             stop(process)
+
+
+def clean_environment(**settings: str) -> dict[str, str]:
+    """This process's environment without the skill's settings, plus the given ones."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NOCONTACT_")}
+    return {**environ, "PYTHONPATH": str(ROOT), **settings}
 
 
 def stop(process: subprocess.Popen) -> tuple[str, str]:
@@ -205,3 +212,69 @@ def test_a_port_that_is_not_one_is_refused_before_anything_runs(
         main([command, "--port", port])
     assert stopped.value.code == 2
     assert f"{port!r} is not a port number" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        (("--no-verify", "--public-url", "https://companion.example.org"),
+         "verification can be off only for local testing, but this server has a public URL"),
+        (("--no-verify", "--host", "0.0.0.0"), "it listens on 0.0.0.0, which others can reach"),
+        (("--public-url", "https://companion.example.org"), "--allow-any-skill"),
+        (("--host", "0.0.0.0"), "NOCONTACT_SKILL_ID is not set"),
+    ],
+    ids=["unverified-public-url", "unverified-any-address", "any-skill-public-url",
+         "any-skill-any-address"],
+)
+def test_ways_around_verification_stop_the_server_with_one_sentence(
+    options: tuple[str, ...], reason: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.cli", "serve", "--port", "0", *options],
+        cwd=ROOT, env=clean_environment(), capture_output=True, text=True, timeout=STARTUP_SECONDS,
+    )
+    assert result.returncode != 0
+    assert result.stderr.startswith("nocontact serve: ") and reason in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "Serving" not in result.stdout and "WARNING" not in result.stderr
+
+
+@pytest.mark.slow
+def test_a_public_server_naming_its_skill_starts(tmp_path: Path) -> None:
+    public = ("--public-url", "https://companion.example.org")
+    with serving(*public, NOCONTACT_SKILL_ID="amzn1.ask.skill.test") as (url, _):
+        assert get(f"{url}/healthz")[0] == 200
+
+
+def _raw(url: str, request: bytes) -> bytes:
+    """Send raw bytes to the server; its whole answer, once it closes the connection."""
+    host, port = url.removeprefix("http://").split(":")
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.slow
+def test_the_local_server_refuses_foreign_host_names_and_huge_bodies(tmp_path: Path) -> None:
+    with serving("--store", str(write_store(tmp_path / "store")), "--no-verify") as (url, _):
+        port = url.rsplit(":", 1)[1]
+        rebound = _raw(url, b"GET /healthz HTTP/1.1\r\nHost: evil.example:" + port.encode()
+                       + b"\r\nConnection: close\r\n\r\n")
+        assert rebound.startswith(b"HTTP/1.1 400") and b"loopback name" in rebound
+        assert b"nosniff" in rebound
+        own = _raw(url, b"GET /healthz HTTP/1.1\r\nHost: localhost:" + port.encode()
+                   + b"\r\nConnection: close\r\n\r\n")
+        assert own.startswith(b"HTTP/1.1 200")
+        huge = _raw(url, b"POST /alexa HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    b"application/json\r\nContent-Length: 10485760\r\nConnection: close"
+                    b"\r\n\r\n{}")
+        assert huge.startswith(b"HTTP/1.1 413")
+        chunked = _raw(url, b"POST /alexa HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                       b"application/json\r\nTransfer-Encoding: chunked\r\nConnection: close"
+                       b"\r\n\r\n" + b"".join(b"4000\r\n" + b" " * 0x4000 + b"\r\n"
+                                                for _ in range(12)) + b"0\r\n\r\n")
+        assert chunked.startswith(b"HTTP/1.1 413") and b"larger than 131072 bytes" in chunked

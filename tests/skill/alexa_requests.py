@@ -59,6 +59,7 @@ def _certificate(
     names: Sequence[str] = (),
     not_before: datetime,
     not_after: datetime,
+    digital_signature: bool = True,
 ) -> x509.Certificate:
     builder = (
         x509.CertificateBuilder()
@@ -78,7 +79,7 @@ def _certificate(
     if ca:
         usage = dict(key_cert_sign=True, crl_sign=True, digital_signature=False)
     else:
-        usage = dict(key_cert_sign=False, crl_sign=False, digital_signature=True)
+        usage = dict(key_cert_sign=False, crl_sign=False, digital_signature=digital_signature)
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
         )
@@ -119,12 +120,14 @@ class CertificateAuthority:
         names: Sequence[str] = (SIGNING_NAME,),
         valid_from: timedelta = -DAY,
         valid_for: timedelta = 30 * DAY,
+        digital_signature: bool = True,
     ) -> x509.Certificate:
         """A leaf signed by the intermediate; `valid_from` is relative to now."""
         start = datetime.now(UTC) + valid_from
         return _certificate(
             "Test echo-api leaf", self.leaf_key, self.intermediate, self.intermediate_key,
             ca=False, names=names, not_before=start, not_after=start + valid_for,
+            digital_signature=digital_signature,
         )
 
     def chain_pem(self, leaf: x509.Certificate | None = None) -> bytes:

@@ -144,9 +144,10 @@ def test_cached_certificate_is_checked_again_once_it_expires() -> None:
         (lambda ca: authority("look-alike").chain_pem(), "trusted root"),
         (lambda ca: ca.chain_pem()[: ca.chain_pem().index(b"-----END")], "valid PEM"),
         (lambda ca: b"not a certificate", "valid PEM"),
+        (lambda ca: ca.chain_pem(ca.leaf(digital_signature=False)), "key usage"),
     ],
     ids=["expired", "not-yet-valid", "wrong-san", "no-san", "self-signed", "untrusted-root",
-         "truncated", "garbage"],
+         "truncated", "garbage", "no-digital-signature"],
 )
 def test_untrustworthy_signing_certificates_are_refused(pem, reason: str) -> None:
     with pytest.raises(CertificateError, match=reason):

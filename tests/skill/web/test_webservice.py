@@ -5,16 +5,20 @@ from __future__ import annotations
 import functools
 import http.client
 import json
+import os
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_core.utils import is_request_type
+from ask_sdk_model import RequestEnvelope
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given, settings
@@ -35,6 +39,7 @@ from tests.skill.alexa_requests import (
     write_store,
 )
 from tests.skill.fuzzing import json_values, mutate
+from tests.skill.runtime.handlers.test_privacy import keep_place
 
 LOOPBACK = "127.0.0.1"
 
@@ -477,3 +482,155 @@ def test_real_server_answers_2000_concurrent_requests_without_error(live_server)
         batches = pool.map(send, [expected[i::16] for i in range(16)])
         problems = [problem for batch in batches for problem in batch]
     assert problems == []
+
+
+# Headers: nothing sniffed anywhere; the simulator page under a strict policy, never framed.
+
+def test_every_answer_forbids_content_sniffing(store: Path) -> None:
+    client = make_app(store).test_client()
+    answers = [
+        client.get("/healthz"), client.get(CLIP_PATH), client.get("/audio/manifest.json"),
+        client.get("/audio/nope.mp3"), client.get("/nowhere"), client.get("/alexa"),
+        client.post("/alexa", json=envelope()), post_signed(client, envelope()),
+        client.post("/alexa", data=b" " * 200_000, content_type="application/json"),
+    ]
+    assert {answer.headers.get("X-Content-Type-Options") for answer in answers} == {"nosniff"}
+
+
+def test_the_simulator_page_and_its_assets_run_under_a_strict_policy(store: Path) -> None:
+    client = make_app(store, simulator=True).test_client()
+    for path in ("/", "/simulator/static/simulator.js", "/simulator/static/simulator.css",
+                 "/simulator/setup"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        policy = response.headers["Content-Security-Policy"]
+        assert "default-src 'none'" in policy and "script-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in client.get("/healthz").headers
+
+
+# The store: only regular files whose real path is inside the store.
+
+def test_a_symlink_out_of_the_store_is_not_followed(store: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret.mp3").write_bytes(b"outside the store")
+    (outside / "manifest.json").write_text('{"secret": true}')
+    clips = store / "clips" / "introduction"
+    (clips / "escape.mp3").symlink_to(outside / "secret.mp3")
+    (store / "clips" / "linked").symlink_to(outside, target_is_directory=True)
+    (store / "manifest.json").unlink()
+    (store / "manifest.json").symlink_to(outside / "manifest.json")
+    client = make_app(store).test_client()
+    for key in ("clips/introduction/escape.mp3", "clips/linked/secret.mp3", "manifest.json"):
+        response = client.get(f"/audio/{key}")
+        assert response.status_code == 404, key
+        assert b"secret" not in response.data and b"outside" not in response.data
+
+
+def test_a_symlink_that_stays_inside_the_store_is_served(store: Path) -> None:
+    (store / "clips" / "introduction" / "alias.mp3").symlink_to(store / CLIP_PATH[7:])
+    response = make_app(store).test_client().get("/audio/clips/introduction/alias.mp3")
+    assert (response.status_code, response.data) == (200, CLIP_BYTES)
+
+
+def test_only_regular_files_are_served(store: Path) -> None:
+    clips = store / "clips" / "introduction"
+    os.mkfifo(clips / "pipe.mp3")
+    (clips / "folder.mp3").mkdir()
+    client = make_app(store).test_client()
+    for key in ("pipe.mp3", "folder.mp3"):
+        assert client.get(f"/audio/clips/introduction/{key}").status_code == 404
+
+
+_audio_keys = st.lists(
+    st.one_of(
+        st.sampled_from(["clips", "introduction", "..", ".", "", "manifest.json", "escape.mp3",
+                         "linked", "%2e%2e", "pipe.mp3", CLIP_PATH.rsplit("/", 1)[1]]),
+        st.text(max_size=12),
+    ),
+    min_size=1, max_size=5,
+).map("/".join)
+
+
+@pytest.fixture(scope="module")
+def hostile_store_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
+    """A store with links out of it and a pipe in it."""
+    root = tmp_path_factory.mktemp("hostile-store")
+    store = write_store(root / "store")
+    (root / "secret.mp3").write_bytes(b"outside the store")
+    (store / "clips" / "introduction" / "escape.mp3").symlink_to(root / "secret.mp3")
+    (store / "clips" / "linked").symlink_to(root, target_is_directory=True)
+    os.mkfifo(store / "clips" / "introduction" / "pipe.mp3")
+    return make_app(store).test_client()
+
+
+@_FUZZ
+@given(key=_audio_keys, range_header=st.one_of(st.none(), _header_text))
+def test_fuzzed_audio_paths_never_break_the_server_or_leave_the_store(
+    key: str, range_header: str | None, hostile_store_client: FlaskClient
+) -> None:
+    headers = {"Range": range_header} if range_header is not None else {}
+    response = hostile_store_client.get(f"/audio/{quote(key)}", headers=headers)
+    assert response.status_code < 500, (key, response.data)
+    assert b"outside the store" not in response.data
+
+
+# Skill events: signed, an hour's window, and disabling the skill deletes the place.
+
+def test_a_signed_skill_disabled_event_from_the_last_hour_deletes_the_place(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "listening.sqlite3"
+    fifty_minutes_ago = datetime.now(UTC) - timedelta(minutes=50)
+    data = envelope("AlexaSkillEvent.SkillDisabled", timestamp=fifty_minutes_ago)
+    del data["session"]
+    data["request"]["body"] = {"userInformation": {"persistenceStatus": "PERSISTED"}}
+    adapter = keep_place(database, data)
+    skill = SkillConfig(skill_id=SKILL_ID, persistence=f"sqlite:{database}")
+    client = create_app(WebConfig(skill=skill, host=LOOPBACK), verifier=trusting_verifier())
+    response = post_signed(client.test_client(), data)
+    assert response.status_code == 200, response.data
+    assert response.get_json()["response"] == {}
+    request = DefaultSerializer().deserialize(json.dumps(data), RequestEnvelope)
+    assert adapter.get_attributes(request) == {}
+    stale = envelope("LaunchRequest", timestamp=fifty_minutes_ago)
+    assert "150 seconds" in refused(post_signed(client.test_client(), stale))
+
+
+# A real server: chunked and oversized bodies get clear answers, never a 5xx.
+
+def _raw_post(host: str, port: int, body_chunks: list[bytes], headers: dict[str, str]) -> Any:
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.putrequest("POST", "/alexa")
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    for chunk in body_chunks:
+        connection.send(chunk)
+    response = connection.getresponse()
+    status, payload = response.status, response.read()
+    connection.close()
+    return status, payload
+
+
+def _chunked(body: bytes, size: int = 4096) -> list[bytes]:
+    pieces = [body[i:i + size] for i in range(0, len(body), size)]
+    return [b"%x\r\n%s\r\n" % (len(piece), piece) for piece in pieces] + [b"0\r\n\r\n"]
+
+
+@pytest.mark.slow
+def test_chunked_and_oversized_bodies_get_a_clear_4xx_from_a_real_server(live_server) -> None:
+    host, port = live_server
+    chunked = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+    genuine = body_of(envelope())
+    status, payload = _raw_post(host, port, _chunked(genuine), {**chunked, **{
+        k: v for k, v in signed_headers(genuine).items() if k != "Content-Type"}})
+    assert status == 200 and b'"response"' in payload
+    status, payload = _raw_post(host, port, _chunked(b" " * 300_000), chunked)
+    assert status == 413 and b"larger than 131072 bytes" in payload
+    big = b" " * 200_000
+    sized = {"Content-Type": "application/json", "Content-Length": str(len(big))}
+    assert _raw_post(host, port, [big], sized)[0] == 413
