@@ -177,7 +177,8 @@ def _skill_app(verify: bool, certificates: Path):
         trust_store=Store([root]),
         fetcher=Downloads({CERT_URL: (certificates / "chain.pem").read_bytes()}),
     )
-    config = WebConfig(skill=SkillConfig(skill_id=SKILL_ID), verify=verify)
+    # Loopback: verification may be off only there (skill.web.settings).
+    config = WebConfig(skill=SkillConfig(skill_id=SKILL_ID), host="127.0.0.1", verify=verify)
     return create_app(config, verifier=verifier)
 
 
