@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,12 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     page.set_default_timeout(TIMEOUT_MS)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
+    # What the Content-Security-Policy blocks, the page reports here.
+    page.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.goto(base_url + "/")
     expect(page.locator("#topics button").first).to_be_visible()
     page.requested = requested  # type: ignore[attr-defined]
@@ -66,6 +73,17 @@ def test_the_page_loads_everything_from_the_app_itself(page: Page, base_url: str
     outside = [url for url in page.requested if not url.startswith((base_url, "data:"))]
     assert outside == []
     assert page.locator("#chat").get_attribute("aria-live") == "polite"
+
+
+def test_the_page_works_under_its_content_security_policy(page: Page, base_url: str) -> None:
+    policy = page.request.get(base_url + "/").headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    say(page, "help with guilt")
+    clip = last_answer(page).locator("figure.clip audio")
+    expect(clip).to_have_attribute("src", re.compile("/audio/clips/"))
+    say(page, "play the whole guide")
+    expect(page.locator("#player-state")).to_have_text("Playing")
+    assert page.evaluate("window.violations") == []
 
 
 def test_the_page_fits_a_phone_and_works_from_the_keyboard(page: Page) -> None:
