@@ -28,7 +28,8 @@ class SkillDisabledHandler(AbstractRequestHandler):
         self.resources = resources
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type(SKILL_DISABLED)(handler_input)
+        request = handler_input.request_envelope.request
+        return request is not None and is_request_type(SKILL_DISABLED)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         if self.resources.remembers:
