@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.listener import Listener
+from skill.runtime.handlers.replies import request_type
 
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 
@@ -28,8 +28,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
         self.resources = resources
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        request = handler_input.request_envelope.request
-        return request is not None and is_request_type(SKILL_DISABLED)(handler_input)
+        return request_type(handler_input) == SKILL_DISABLED
 
     def handle(self, handler_input: HandlerInput) -> Response:
         if self.resources.remembers:
