@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from content.models import Section, SkillText
+from content.grammar import GrammarError, references
+from content.models import LOCALES, Phrasings, Section, SkillText
+from content.phrasebook import Phrasebook
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -22,11 +24,22 @@ class Guide:
 
     sections: tuple[Section, ...]
     skill: SkillText
+    phrasings: Phrasings
 
     def __post_init__(self) -> None:
-        problems = _cross_check(self.sections, self.skill)
+        problems = _cross_check(self.sections, self.skill) + _grammar_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
+
+    def phrasebook(self, locale: str) -> Phrasebook:
+        """Every way of saying things in one locale (expanded once per locale)."""
+        if locale not in LOCALES:
+            raise KeyError(f"no locale {locale!r}; known: {', '.join(LOCALES)}")
+        return self._phrasebooks.setdefault(locale, Phrasebook(self, locale))
+
+    @cached_property
+    def _phrasebooks(self) -> dict[str, Phrasebook]:
+        return {}
 
     @cached_property
     def ids(self) -> tuple[str, ...]:
@@ -42,11 +55,12 @@ class Guide:
 
     @cached_property
     def phrase_index(self) -> dict[str, str]:
-        """Every spoken name, normalised, mapped to its section id."""
+        """Every spoken name in any locale, normalised, mapped to its section id."""
         return {
             normalize_phrase(name): section.id
+            for locale in LOCALES
             for section in self.sections
-            for name in section.spoken_names
+            for name in (section.topic, *self.phrasebook(locale).synonyms(section))
         }
 
 
@@ -68,8 +82,40 @@ def _cross_check(sections: tuple[Section, ...], skill: SkillText) -> list[str]:
     for topic in skill.launch_topics:
         if topic not in known:
             problems.append(f"skill.yaml: launch_topics refers to unknown section {topic!r}")
-    problems += _claimed_twice("spoken name", ((s.id, n) for s in sections for n in s.spoken_names))
-    problems += _claimed_twice("question", ((s.id, q) for s in sections for q in s.questions))
+    return problems
+
+
+def _grammar_problems(guide: Guide) -> list[str]:
+    """Phrases that name missing vocabulary, lists no phrase uses, and names two sections claim.
+
+    Names are checked once expanded, in every locale: the topic slot routes on them.
+    """
+    phrasings = guide.phrasings
+    phrases = (
+        *phrasings.phrases(),
+        *(phrase for s in guide.sections for phrase in (*s.synonyms, *s.phrasings)),
+        *guide.skill.crisis.signals,
+        *guide.skill.crisis.harmless,
+    )
+    used = {name for phrase in phrases for name in references(phrase)}
+    problems = [
+        f"phrasings.yaml: vocabulary {name!r} is used by no phrase; use it or remove it"
+        for name in phrasings.vocabulary
+        if name not in used
+    ]
+    problems += [
+        f"<{name}> is not in phrasings.yaml's vocabulary; add it there"
+        for name in sorted(used - set(phrasings.vocabulary))
+    ]
+    if problems:
+        return problems
+    try:
+        for locale in LOCALES:
+            book = guide.phrasebook(locale)
+            names = ((s.id, n) for s in guide.sections for n in (s.topic, *book.synonyms(s)))
+            problems += [f"{locale}: {problem}" for problem in _claimed_twice("spoken name", names)]
+    except GrammarError as error:
+        problems.append(str(error))
     return problems
 
 

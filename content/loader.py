@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from content.guide import Guide
-from content.models import Section, SkillText
+from content.models import Phrasings, Section, SkillText
 
 CONTENT_DIR = Path(__file__).resolve().parent
 _FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
@@ -30,8 +30,10 @@ def load_guide(directory: Path = CONTENT_DIR) -> Guide:
         raise ContentError(f"{directory / 'sections'}: no section files; add NN-<id>.md files")
     sections = tuple(_load_section(path) for path in paths)
     skill = _validate(SkillText, _read_yaml(directory / "skill.yaml"), directory / "skill.yaml")
+    phrasings_path = directory / "phrasings.yaml"
+    phrasings = _validate(Phrasings, _read_yaml(phrasings_path), phrasings_path)
     try:
-        return Guide(sections=sections, skill=skill)
+        return Guide(sections=sections, skill=skill, phrasings=phrasings)
     except ValueError as error:
         raise ContentError(f"{directory}: {error}") from None
 

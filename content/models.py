@@ -7,10 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from content.grammar import references
+
 SECTION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 _LIST_ITEM = re.compile(r"^(- |\d+\. )")
-_SIGNAL = re.compile(r"[a-z]+('[a-z]+)?( [a-z]+('[a-z]+)?)*")
+# Lower-case words and spaces, with the grammar's brackets, bars and vocabulary references.
+_SIGNAL = re.compile(r"[a-z' ()\[\]|<>_]+")
 
 NonEmpty = Field(min_length=1)
 
@@ -49,18 +52,27 @@ class Section(Frozen):
     title: str = NonEmpty
     narrate_title: bool
     topic: str = NonEmpty
+    # Other names for the section, and ways people ask for it: phrases in content.grammar's
+    # syntax, expanded into the topic slot's synonyms and the section's own intent.
     synonyms: tuple[str, ...] = NonEmpty
-    questions: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()
     follow_ups: tuple[FollowUp, ...] = NonEmpty
     reflections: tuple[str, ...] = NonEmpty
     body: str = NonEmpty
 
-    @field_validator("synonyms", "questions", "reflections")
+    @field_validator("synonyms", "phrasings", "reflections")
     @classmethod
     def _no_blank_entries(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         if any(not value.strip() for value in values):
             raise ValueError("entries must not be blank")
         return values
+
+    @field_validator("synonyms", "phrasings")
+    @classmethod
+    def _readable_phrases(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
+        for phrase in phrases:
+            references(phrase)
+        return phrases
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -77,11 +89,6 @@ class Section(Frozen):
     def narration(self) -> str:
         """The article's words for this section, one line per block."""
         return "\n".join(block.text for block in self.blocks)
-
-    @property
-    def spoken_names(self) -> tuple[str, ...]:
-        """Everything a listener may call this section: its topic first, then synonyms."""
-        return (self.topic, *self.synonyms)
 
 
 class Contact(Frozen):
@@ -110,11 +117,10 @@ class Crisis(Frozen):
     # {how}, {name} and {number} (the spoken `say` aloud, the written `number` on cards).
     emergency: str = NonEmpty
     line: str = NonEmpty
-    # What people in danger say: the CrisisIntent's samples, and words that send any request
-    # containing them to the crisis answer.
-    phrases: tuple[str, ...] = Field(min_length=10)
-    # Short danger words ("suicidal", "hurt myself"): heard anywhere in what a topic slot
-    # caught, they send the request to the crisis answer; they are also the slot's crisis value.
+    # Short danger words ("suicidal", "hurt myself"), phrases in content.grammar's syntax:
+    # heard anywhere in what a slot caught, they send the request to the crisis answer; they
+    # are also the topic slot's crisis value. What people in danger say in whole sentences is
+    # in phrasings.yaml.
     signals: tuple[str, ...] = NonEmpty
     # Everyday phrases that hold a danger word but are not danger ("cut myself off from my
     # family"): set aside before the words are looked at.
@@ -129,13 +135,6 @@ class Crisis(Frozen):
         except (KeyError, IndexError, ValueError) as error:
             raise ValueError(f"use only {{how}}, {{name}} and {{number}}: {error}") from None
         return template
-
-    @field_validator("phrases")
-    @classmethod
-    def _no_blank_phrases(cls, phrases: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not phrase.strip() for phrase in phrases):
-            raise ValueError("entries must not be blank")
-        return phrases
 
     @field_validator("signals", "harmless")
     @classmethod
@@ -190,3 +189,99 @@ class SkillText(Frozen):
     privacy_policy_url: str = Field(pattern=r"^https://")
     listing: Listing
     crisis: Crisis
+
+
+# The skill's own requests that phrasings.yaml words; AMAZON.* built-ins may be added to.
+REQUESTS = ("topic", "reflect", "play_guide", "continue_listening", "forget_me")
+# What people in danger say, grouped so each kind of danger is covered on purpose.
+CRISIS_FAMILIES = (
+    "suicidal-thoughts", "hopelessness", "burden", "self-harm", "overdose", "violence",
+    "unsafe-at-home", "immediate-danger", "crisis-line",
+)
+Phrases = tuple[str, ...]
+
+
+class Phrasings(Frozen):
+    """phrasings.yaml: the vocabulary, the skill's requests and the crisis phrasings."""
+
+    # How readily Alexa picks AMAZON.FallbackIntent over one of the skill's intents.
+    fallback_sensitivity: Literal["LOW", "MEDIUM", "HIGH"]
+    # A list for every locale, or {"all": [...], "<locale>": [additions]}.
+    vocabulary: dict[str, Phrases | dict[str, Phrases]]
+    # Slots Alexa fills from a list ("{person}"), each with the phrases of its values.
+    slots: dict[str, Phrases]
+    intents: dict[str, Phrases]
+    crisis: dict[str, Phrases]
+
+    @field_validator("slots")
+    @classmethod
+    def _slot_names(cls, slots: dict[str, Phrases]) -> dict[str, Phrases]:
+        bad = [name for name in slots if name == "topic" or not re.fullmatch(r"[a-z]+", name)]
+        if bad:
+            raise ValueError(
+                f"slot names are lower-case letters and not 'topic' (the sections' own slot): "
+                f"{', '.join(bad)}"
+            )
+        return slots
+
+    @field_validator("vocabulary")
+    @classmethod
+    def _known_locales(
+        cls, vocabulary: dict[str, Phrases | dict[str, Phrases]]
+    ) -> dict[str, Phrases | dict[str, Phrases]]:
+        for name, entry in vocabulary.items():
+            keys = set(entry) if isinstance(entry, dict) else set()
+            unknown = sorted(keys - {"all", *LOCALES})
+            if unknown:
+                raise ValueError(f"{name}: use 'all' or a locale ({', '.join(LOCALES)}), "
+                                 f"not {', '.join(unknown)}")
+        return vocabulary
+
+    @field_validator("intents")
+    @classmethod
+    def _known_requests(cls, intents: dict[str, Phrases]) -> dict[str, Phrases]:
+        unknown = [name for name in intents if name not in REQUESTS and not name.startswith("AMAZON.")]
+        missing = [name for name in REQUESTS if name not in intents]
+        if unknown or missing:
+            raise ValueError(
+                f"give phrasings for {', '.join(REQUESTS)} and AMAZON.* intents only"
+                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+            )
+        return intents
+
+    @field_validator("crisis")
+    @classmethod
+    def _every_family(cls, crisis: dict[str, Phrases]) -> dict[str, Phrases]:
+        missing = [family for family in CRISIS_FAMILIES if not crisis.get(family)]
+        unknown = [family for family in crisis if family not in CRISIS_FAMILIES]
+        if missing or unknown:
+            raise ValueError(
+                f"give phrasings for each crisis family ({', '.join(CRISIS_FAMILIES)})"
+                + (f"; missing: {', '.join(missing)}" if missing else "")
+                + (f"; unknown: {', '.join(unknown)}" if unknown else "")
+            )
+        return crisis
+
+    @model_validator(mode="after")
+    def _readable(self) -> Phrasings:
+        for phrase in self.phrases():
+            references(phrase)
+        return self
+
+    def phrases(self) -> Phrases:
+        """Every phrase in the file: vocabulary entries, requests and crisis phrasings."""
+        lists = [
+            entry for entries in self.vocabulary.values()
+            for entry in (entries.values() if isinstance(entries, dict) else (entries,))
+        ]
+        groups = (*lists, *self.slots.values(), *self.intents.values(), *self.crisis.values())
+        return tuple(phrase for group in groups for phrase in group)
+
+    def words(self, locale: str) -> dict[str, Phrases]:
+        """The vocabulary for one locale: every list, with the locale's additions."""
+        return {
+            name: (*entry.get("all", ()), *entry.get(locale, ()))
+            if isinstance(entry, dict) else entry
+            for name, entry in self.vocabulary.items()
+        }

@@ -57,10 +57,25 @@ def export_model(args: argparse.Namespace) -> int:
     endpoint = endpoint or package_endpoint(args.out / "skill.json")
     try:
         guide = default_guide()
-        package_files(guide, endpoint)
+        files = package_files(guide, endpoint)
     except (ContentError, ValueError) as error:
         raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
+    _print_sample_counts(files)
     for path in (*write_package(guide, args.out, endpoint), *write_icons(args.out)):
         print(f"wrote {path}")
     print(f"wrote {write_guidebook(guide, args.guidebook or GUIDEBOOK_PATH)}")
     return 0
+
+
+def _print_sample_counts(files: dict[str, str]) -> None:
+    """How many samples each intent has, per locale, against the bound Alexa's size allows."""
+    import json
+
+    from skill.exports import limits
+
+    for name, text in files.items():
+        if name.startswith("interactionModels/"):
+            model = json.loads(text)["interactionModel"]["languageModel"]
+            locale = name.rsplit("/", 1)[-1].removesuffix(".json")
+            counts = ", ".join(f"{intent} {count}" for intent, count in limits.counts(model) if count)
+            print(f"{locale} samples (each at most {limits.SAMPLES_PER_INTENT:,}): {counts}")

@@ -7,6 +7,8 @@ share one server. Buckets get unique names, so tests never see each other's obje
 
 from __future__ import annotations
 
+import shutil
+
 import json
 import threading
 import uuid
@@ -88,6 +90,7 @@ def small_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     skill = yaml.safe_load((CONTENT_DIR / "skill.yaml").read_text(encoding="utf-8"))
     skill["launch_topics"] = [section_id for section_id, _, _ in SMALL_SECTIONS.values()]
     (root / "skill.yaml").write_text(yaml.safe_dump(skill), encoding="utf-8")
+    shutil.copy(CONTENT_DIR / "phrasings.yaml", root / "phrasings.yaml")
     return root
 
 

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from content import LOCALES
 from skill.runtime.guidebook import GUIDEBOOK_PATH, Words
 
 if TYPE_CHECKING:
@@ -31,9 +32,22 @@ def compile_guidebook(guide: Guide) -> dict[str, Any]:
             for section in guide.sections
         ],
         "words": {field: getattr(skill, field) for field in Words._fields},
-        "crisis": skill.crisis.model_dump(mode="json"),
+        "crisis": _crisis(guide),
         "phrases": dict(sorted(guide.phrase_index.items())),
     }
+
+
+def _crisis(guide: Guide) -> dict[str, Any]:
+    """The crisis answer, with its danger words expanded for every locale."""
+    crisis = guide.skill.crisis.model_dump(mode="json")
+    for field in ("signals", "harmless"):
+        said = (
+            heard
+            for locale in LOCALES
+            for heard in getattr(guide.phrasebook(locale), field)()
+        )
+        crisis[field] = list(dict.fromkeys(said))
+    return crisis
 
 
 def render_guidebook(guide: Guide) -> str:

@@ -96,7 +96,6 @@ class Crisis:
     card_title: str
     emergency: str
     line: str
-    phrases: tuple[str, ...]
     signals: tuple[str, ...]
     harmless: tuple[str, ...]
     locales: dict[str, LocaleLines]
@@ -120,7 +119,7 @@ class Crisis:
 
     @cached_property
     def _dangers(self) -> tuple[str, ...]:
-        return tuple(_danger_form(words) for words in (*self.phrases, *self.signals))
+        return tuple(_danger_form(words) for words in self.signals)
 
     @cached_property
     def _harmless(self) -> tuple[str, ...]:
@@ -239,7 +238,6 @@ def parse_crisis(crisis: dict[str, Any]) -> Crisis:
         card_title=crisis["card_title"],
         emergency=crisis["emergency"],
         line=crisis["line"],
-        phrases=tuple(crisis["phrases"]),
         signals=tuple(crisis["signals"]),
         harmless=tuple(crisis["harmless"]),
         locales={

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from skill.simulator.language_model import (
     FilledSlot,
@@ -107,7 +107,10 @@ def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     templates = _templates(model)
     for loose in (False, True):
         for text in texts:
+            first = text.split(" ", 1)[0]
             for template in templates:
+                if template.first_word not in (None, first):
+                    continue
                 pattern = template.loose_pattern if loose else template.exact_pattern
                 match = pattern.fullmatch(text) if pattern else None
                 if match:
@@ -146,16 +149,43 @@ def _closeness(said: list[str], sample: tuple[str, ...]) -> float:
 
 @dataclass(frozen=True, eq=False)
 class _Template:
-    """One sample utterance compiled for matching: exactly, loosely and by spotting a value."""
+    """One sample utterance compiled for matching: exactly, loosely and by spotting a value.
+
+    Patterns are compiled when first tried: a large model has thousands of samples, and an
+    utterance is tried only against those that could start the way it does.
+    """
 
     intent: Intent
     words: tuple[str, ...]
-    # Listed slot values only (any words for a built-in slot type).
-    exact_pattern: re.Pattern[str]
-    # Any few words in each slot, as Alexa fills slots with unlisted words too; None for a
-    # sample that is nothing but slots, which would swallow every utterance.
-    loose_pattern: re.Pattern[str] | None
+    # Each slot's alternation of listed values (empty for a built-in slot type).
+    listed: Mapping[str, str]
     spotters: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @cached_property
+    def exact_pattern(self) -> re.Pattern[str]:
+        """Listed slot values only (any words for a built-in slot type)."""
+        return self._compiled(lambda slot: self.listed[slot] or _ANY_WORDS)
+
+    @cached_property
+    def loose_pattern(self) -> re.Pattern[str] | None:
+        """Any few words in each slot, as Alexa fills slots with unlisted words too; None for
+        a sample that is nothing but slots, which would swallow every utterance."""
+        literal = any(_SLOT.fullmatch(word) is None for word in self.words)
+        return self._compiled(lambda slot: _ANY_WORDS) if self.listed and literal else None
+
+    @cached_property
+    def first_word(self) -> str | None:
+        """The sample's first word; None when it starts with a slot."""
+        return None if _SLOT.fullmatch(self.words[0]) else self.words[0]
+
+    def _compiled(self, fill: Callable[[str], str]) -> re.Pattern[str]:
+        parts = (
+            f"(?P<{slot[1]}>{fill(slot[1])})"
+            if (slot := _SLOT.fullmatch(word))
+            else re.escape(word)
+            for word in self.words
+        )
+        return re.compile(" ".join(parts))
 
     def spot(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
         """The words with the first listed slot value found replaced by this sample's slot."""
@@ -208,34 +238,24 @@ def _templates(model: InteractionModel) -> tuple[_Template, ...]:
 
 def _template(model: InteractionModel, intent: Intent, sample: str) -> _Template:
     slot_types = dict(intent.slots)
-    words = tuple(normalize(sample).split())
     listed = {
-        name: _alternation(model.values(slot_types.get(name, "")) or ())
-        for name in _SLOT.findall(sample)
+        name: _alternation(model, slot_types.get(name, "")) for name in _SLOT.findall(sample)
     }
-
-    def compiled(fill: Callable[[str], str]) -> re.Pattern[str]:
-        parts = (
-            f"(?P<{slot[1]}>{fill(slot[1])})"
-            if (slot := _SLOT.fullmatch(word))
-            else re.escape(word)
-            for word in words
-        )
-        return re.compile(" ".join(parts))
-
-    literal = any(_SLOT.fullmatch(word) is None for word in words)
     return _Template(
         intent=intent,
-        words=words,
-        exact_pattern=compiled(lambda slot: listed[slot] or _ANY_WORDS),
-        loose_pattern=compiled(lambda slot: _ANY_WORDS) if listed and literal else None,
-        spotters=tuple(
-            (slot, re.compile(rf"\b(?:{values})\b")) for slot, values in listed.items() if values
-        ),
+        words=tuple(normalize(sample).split()) or ("",),
+        listed=listed,
+        spotters=tuple((slot, _spotter(values)) for slot, values in listed.items() if values),
     )
 
 
-def _alternation(values: Iterable[SlotValue]) -> str:
-    """A regex matching any spoken form, longest first so "the guilt" beats "guilt"."""
-    spoken = {text for value in values for text in value.spoken if text}
+@lru_cache(maxsize=64)
+def _spotter(values: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{values})\b")
+
+
+@lru_cache(maxsize=64)
+def _alternation(model: InteractionModel, slot_type: str) -> str:
+    """A regex matching any spoken form of a type, longest first so "the guilt" beats "guilt"."""
+    spoken = {text for value in model.values(slot_type) or () for text in value.spoken if text}
     return "|".join(re.escape(text) for text in sorted(spoken, key=lambda t: (-len(t), t)))

@@ -112,8 +112,8 @@ def test_duplicate_section_ids_are_refused(content_copy: Path) -> None:
 
 
 def test_danger_words_that_alexa_cannot_listen_for_are_refused(content_copy: Path) -> None:
-    rewrite(content_copy / "skill.yaml", "  - self harm\n", "  - Self-harm!\n")
-    with pytest.raises(ContentError, match=r"field 'crisis\.signals'.*'Self-harm!'.*lower-case"):
+    rewrite(content_copy / "skill.yaml", "  - suicidal\n", "  - Suicidal!\n")
+    with pytest.raises(ContentError, match=r"field 'crisis\.signals'.*'Suicidal!'.*lower-case"):
         load_guide(content_copy)
 
 

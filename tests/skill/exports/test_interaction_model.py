@@ -13,13 +13,13 @@ from ask_smapi_model.v1.skill.interaction_model import InteractionModelData
 from ask_smapi_model.v1.skill.manifest import AudioInterface, SkillManifestEnvelope
 
 from content import LOCALES, default_guide
-from skill.exports.interaction_model import (
+from skill.exports.interaction_model import package_files, write_package
+from skill.exports.language_model import (
     invocation_problems,
     language_model,
     model_problems,
-    package_files,
+    outcomes,
     utterance,
-    write_package,
 )
 from skill.runtime import intents
 
@@ -42,26 +42,33 @@ ISSUE_PHRASINGS = {
 
 @pytest.fixture(scope="module")
 def model() -> dict[str, Any]:
-    return language_model(default_guide())
+    return language_model(default_guide(), "en-US")
 
 
 def intent_named(model: dict[str, Any], name: str) -> dict[str, Any]:
     return next(intent for intent in model["intents"] if intent["name"] == name)
 
 
-def utterances(model: dict[str, Any]) -> dict[str, set[str]]:
-    """Each intent's samples with the topic slot filled by every name, normalised."""
-    values = model["types"][0]["values"]
-    names = [(v["id"], n) for v in values for n in (v["name"]["value"], *v["name"]["synonyms"])]
-    heard: dict[str, set[str]] = {}
+def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Each intent's samples with every custom slot filled by every name, normalised, each
+    with the answer the skill gives it."""
+    types = {kind["name"]: kind["values"] for kind in model["types"]}
+    answer = outcomes({kind["name"]: kind for kind in model["types"]})
+    heard: dict[str, dict[str, str]] = {}
     for intent in model["intents"]:
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
         for sample in intent["samples"]:
-            if "{topic}" in sample:
-                filled = {sample.replace("{topic}", name) for _, name in names}
-            else:
-                filled = {sample}
-            normalised = {" ".join(said.lower().split()) for said in filled}
-            heard.setdefault(intent["name"], set()).update(normalised)
+            filled = [(sample, {})]
+            for slot in re.findall(r"\{(\w+)\}", sample):
+                filled = [
+                    (said.replace("{" + slot + "}", name, 1), {**ids, slot: value["id"]})
+                    for said, ids in filled
+                    for value in types[kinds[slot]]
+                    for name in (value["name"]["value"], *value["name"].get("synonyms", ()))
+                ]
+            for said, ids in filled:
+                normal = " ".join(said.lower().split())
+                heard.setdefault(intent["name"], {})[normal] = answer(intent["name"], ids)
     return heard
 
 
@@ -144,15 +151,16 @@ def test_the_required_built_in_intents_are_declared(model: dict[str, Any]) -> No
 
 def test_the_topic_slot_type_is_the_sections_with_their_names(model: dict[str, Any]) -> None:
     guide = default_guide()
-    (topics,) = model["types"]
+    book = guide.phrasebook("en-US")
+    topics = model["types"][0]
     *sections, crisis = topics["values"]
     assert topics["name"] == intents.TOPIC_TYPE
     assert [value["id"] for value in sections] == list(guide.ids)
     for value, section in zip(sections, guide.sections, strict=True):
         assert value["name"]["value"] == section.topic
-        assert value["name"]["synonyms"] == list(section.synonyms)
+        assert value["name"]["synonyms"] == list(book.synonyms(section))
     assert crisis["id"] == intents.CRISIS_TOPIC
-    assert crisis["name"]["synonyms"] == list(guide.skill.crisis.signals)
+    assert crisis["name"]["synonyms"] == list(book.signals())
 
 
 def test_a_topic_value_id_given_twice_is_reported(model: dict[str, Any]) -> None:
@@ -163,16 +171,17 @@ def test_a_topic_value_id_given_twice_is_reported(model: dict[str, Any]) -> None
     assert any("value id 'crisis' is repeated" in p for p in model_problems(broken))
 
 
-def test_each_section_has_its_own_intent_from_its_questions(model: dict[str, Any]) -> None:
+def test_each_section_has_its_own_intent_from_its_phrasings(model: dict[str, Any]) -> None:
+    book = default_guide().phrasebook("en-US")
     for section in default_guide().sections:
         intent = intent_named(model, intents.section_intent(section.id))
-        assert 10 <= len(intent["samples"]) <= 20
-        assert intent["samples"] == [utterance(q) for q in section.questions]
+        assert len(intent["samples"]) >= 100, section.id
+        assert set(intent["samples"]) <= {utterance(p) for p in book.phrasings(section)}
 
 
 def test_the_crisis_intent_listens_for_every_crisis_phrase(model: dict[str, Any]) -> None:
     samples = intent_named(model, intents.CRISIS)["samples"]
-    assert samples == [utterance(p) for p in default_guide().skill.crisis.phrases]
+    assert set(samples) <= {utterance(p) for p in default_guide().phrasebook("en-US").crisis()}
     for phrase in ("I want to hurt myself", "I want to die", "I don't want to live anymore",
                    "I'm not safe", "someone is hurting me", "I need help now"):
         assert phrase in samples
@@ -180,21 +189,10 @@ def test_the_crisis_intent_listens_for_every_crisis_phrase(model: dict[str, Any]
 
 def test_the_issue_phrasings_each_reach_their_section(model: dict[str, Any]) -> None:
     heard = utterances(model)
-    topics = model["types"][0]["values"]
     for phrase, section_id in ISSUE_PHRASINGS.items():
         said = " ".join(phrase.lower().split())
-        owners = [name for name, options in heard.items() if said in options]
-        assert len(owners) == 1, phrase
-        if owners[0] == intents.TOPIC:
-            value = next(v for v in topics if said.endswith(_known_name(v, said)))
-            assert value["id"] == section_id, phrase
-        else:
-            assert owners[0] == intents.section_intent(section_id), phrase
-
-
-def _known_name(value: dict[str, Any], said: str) -> str:
-    names = (value["name"]["value"], *value["name"]["synonyms"])
-    return next((name for name in names if said.endswith(name.lower())), "\0")
+        answers = {options[said] for options in heard.values() if said in options}
+        assert answers == {f"section:{section_id}"}, phrase
 
 
 def test_a_sample_shared_by_two_intents_is_reported(model: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
 from content import default_guide
-from skill.exports.interaction_model import language_model
+from skill.exports.language_model import language_model
 from skill.runtime import SkillError, builder, intents
 from skill.runtime.builder import build_skill
 from skill.runtime.catalog import parse_manifest
@@ -75,7 +75,7 @@ def test_every_failure_is_caught_by_the_error_handler() -> None:
 def test_every_intent_in_the_model_gets_a_checked_answer_and_never_the_error(
     audio_skill: Handler, device: Device, new: bool
 ) -> None:
-    for model_intent in language_model(default_guide())["intents"]:
+    for model_intent in language_model(default_guide(), "en-US")["intents"]:
         session = Session(audio_skill, device)
         said = session.send(intent(model_intent["name"]), new=new)
         assert said.body, model_intent["name"]

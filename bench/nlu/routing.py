@@ -1,0 +1,34 @@
+"""What the skill answers for an intent and its slots, by the runtime's own rules.
+
+Safety first, as the skill's handlers are ordered: the crisis intent, a topic slot resolved
+to the crisis value, or danger words in any slot's words all answer with the crisis lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from skill.runtime import intents
+from skill.runtime.guidebook import Guidebook
+
+
+def skill_answer(
+    guidebook: Guidebook,
+    intent: str | None,
+    words: Mapping[str, str],
+    ids: Mapping[str, str | None],
+) -> str:
+    """"crisis", "section:<id>", or the intent's name ("fallback" for none)."""
+    if intent is None:
+        return "fallback"
+    topic = ids.get(intents.TOPIC_SLOT)
+    danger = any(guidebook.crisis.signals_danger(said) for said in words.values() if said)
+    if intent == intents.CRISIS or topic == intents.CRISIS_TOPIC or danger:
+        return "crisis"
+    if intent == intents.TOPIC:
+        section = topic or guidebook.resolve_phrase(words.get(intents.TOPIC_SLOT, ""))
+        return f"section:{section}" if section else intent
+    try:
+        return f"section:{guidebook.section_for_intent(intent).id}"
+    except KeyError:
+        return intent

@@ -1,0 +1,102 @@
+"""A statistical intent classifier trained only on a generated interaction model.
+
+A stand-in for Alexa's statistical NLU, independent of the simulator: word and character
+n-grams (TF-IDF) into a linear support vector machine, one class per answer the skill gives
+("section:guilt-trips", "crisis", "AMAZON.HelpIntent", ...). Slots are filled for training
+with a few of their values each (every section's names for the topic slot, whose value
+decides the answer), sampled with a fixed seed, so the same model trains the same way.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Iterator, Mapping
+from itertools import product
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import make_pipeline, make_union
+from sklearn.svm import LinearSVC
+
+_SLOT = re.compile(r"\{([^{}]+)\}")
+Answer = Callable[[str, Mapping[str, str]], str]
+
+
+class StatisticalMatcher:
+    """Trained on one languageModel; predicts the answer for an utterance."""
+
+    def __init__(
+        self,
+        model: Mapping[str, Any],
+        answer: Answer,
+        *,
+        fills_per_slot: int = 3,
+        seed: int = 1,
+    ) -> None:
+        language = model.get("interactionModel", {}).get("languageModel", model)
+        texts, labels = zip(*training_examples(language, answer, fills_per_slot, seed))
+        self.pipeline = make_pipeline(
+            make_union(
+                TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            ),
+            LinearSVC(C=0.5, class_weight="balanced"),
+        )
+        self.pipeline.fit(texts, labels)
+        self.examples = len(texts)
+
+    def predict(self, utterances: list[str]) -> list[str]:
+        """The answer for each utterance."""
+        return list(self.pipeline.predict([u.lower() for u in utterances]))
+
+
+def training_examples(
+    language: Mapping[str, Any], answer: Answer, fills_per_slot: int, seed: int
+) -> Iterator[tuple[str, str]]:
+    """Every sample, its slots filled, labelled with the answer it leads to."""
+    rng = random.Random(seed)
+    spoken = {
+        kind["name"]: [
+            [(said.lower(), value.get("id") or value["name"]["value"]) for said in
+             (value["name"]["value"], *value["name"].get("synonyms", ()))]
+            for value in kind["values"]
+        ]
+        for kind in language.get("types", ())
+    }
+    for intent in language["intents"]:
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
+        for sample in intent.get("samples", ()):
+            for text, ids in _fillings(sample, kinds, spoken, fills_per_slot, rng):
+                yield text, answer(intent["name"], ids)
+
+
+def _fillings(
+    sample: str,
+    kinds: Mapping[str, str],
+    spoken: Mapping[str, list[list[tuple[str, str]]]],
+    count: int,
+    rng: random.Random,
+    enumerated: str = "SectionTopic",
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A few fillings of a sample; a slot of the `enumerated` type takes every value in turn
+    (its value decides the answer), other slots a random value each time."""
+    names = _SLOT.findall(sample)
+    if not names:
+        yield sample.lower(), {}
+        return
+    for _ in range(count):
+        choices = [
+            spoken.get(kinds.get(name, ""), [])
+            if kinds.get(name) == enumerated
+            else [rng.choice(spoken[kinds[name]])] if spoken.get(kinds.get(name, "")) else []
+            for name in names
+        ]
+        for picked in product(*(c or [[("something", "")]] for c in choices)):
+            text, ids = sample.lower(), {}
+            for name, forms in zip(names, picked):
+                said, value_id = rng.choice(forms)
+                text = text.replace("{" + name + "}", said, 1)
+                if value_id:
+                    ids[name] = value_id
+            yield " ".join(text.split()), ids

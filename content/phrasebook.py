@@ -1,0 +1,68 @@
+"""Every way of saying things to the skill in one locale: the phrase grammar expanded (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from content.grammar import expand_all
+from content.models import CRISIS_FAMILIES, Phrases, Section
+
+if TYPE_CHECKING:
+    from content.guide import Guide
+
+
+@dataclass(frozen=True)
+class Phrasebook:
+    """The guide's phrasings, synonyms and crisis phrases, expanded for one locale."""
+
+    guide: Guide
+    locale: str
+    _cache: dict[str, Phrases] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, Phrases]:
+        """Each vocabulary list as written, with this locale's additions."""
+        return self.guide.phrasings.words(self.locale)
+
+    def expand(self, phrases: Sequence[str]) -> Phrases:
+        """Every way of saying any of these phrases in this locale, in order, each once."""
+        key = "\n".join(phrases)
+        if key not in self._cache:
+            self._cache[key] = expand_all(phrases, self.vocabulary)
+        return self._cache[key]
+
+    def synonyms(self, section: Section) -> Phrases:
+        """Every other name of a section: the topic slot's synonyms for it."""
+        return tuple(said for said in self.expand(section.synonyms) if said != section.topic)
+
+    def phrasings(self, section: Section) -> Phrases:
+        """Every way of asking for a section in a sentence: its own intent's samples."""
+        return self.expand(section.phrasings)
+
+    def slot_values(self, slot: str) -> Phrases:
+        """Every value of one of phrasings.yaml's slots ("my mom", "my husband", ...)."""
+        return self.expand(self.guide.phrasings.slots[slot])
+
+    def request(self, name: str) -> Phrases:
+        """Every way of making one of the skill's requests (or an AMAZON.* built-in)."""
+        return self.expand(self.guide.phrasings.intents.get(name, ()))
+
+    def crisis_family(self, family: str) -> Phrases:
+        """Every phrasing of one kind of danger."""
+        return self.expand(self.guide.phrasings.crisis[family])
+
+    def crisis(self) -> Phrases:
+        """Every crisis phrasing, family by family, each once."""
+        said = (heard for family in CRISIS_FAMILIES for heard in self.crisis_family(family))
+        return tuple(dict.fromkeys(said))
+
+    def signals(self) -> Phrases:
+        """The danger words, expanded: the topic slot's crisis value and the runtime's net."""
+        return self.expand(self.guide.skill.crisis.signals)
+
+    def harmless(self) -> Phrases:
+        """Everyday phrases that hold a danger word, expanded."""
+        return self.expand(self.guide.skill.crisis.harmless)

@@ -1,0 +1,275 @@
+"""One locale's Alexa language model, expanded from content/'s phrase grammar.
+
+Intents, their samples and slots, the slot types and the fallback sensitivity all come from
+content/ (phrasings.yaml and each section's synonyms and phrasings), so the words Alexa
+listens for and the skill's routing cannot drift apart. A sample that two intents would share
+is a build error at Alexa: one that leads to the same answer either way (a section's phrase
+that the topic intent already hears with a slot value) is dropped, and one that would lead to
+two different answers is reported by `model_problems`, as is any break of Alexa's limits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+from skill.exports import limits
+from skill.runtime import intents
+
+if TYPE_CHECKING:
+    from content import Guide
+    from content.phrasebook import Phrasebook
+
+_SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
+_DROPPED = re.compile(r"[?!,;:\"]")
+_SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
+_FORBIDDEN_INVOCATION_WORDS = frozenset(
+    "alexa amazon echo computer skill app launch ask tell load begin enable open start play "
+    "resume run to from by if and whether in using with about for that".split()
+)
+# content's request names, as the skill's intents.
+REQUEST_INTENTS = {
+    "topic": intents.TOPIC,
+    "reflect": intents.REFLECT,
+    "play_guide": intents.PLAY_GUIDE,
+    "continue_listening": intents.CONTINUE_LISTENING,
+    "forget_me": intents.FORGET_ME,
+}
+
+
+def utterance(text: str) -> str:
+    """A sample as Alexa accepts it: no question marks or commas, single spaces.
+
+    ValueError when something else is left that Alexa refuses, such as digits.
+    """
+    sample = " ".join(_DROPPED.sub(" ", text.replace("’", "'")).split())
+    if not _SAMPLE.match(sample):
+        raise ValueError(
+            f"sample {text!r}: use letters, spaces, apostrophes, periods and hyphens only "
+            "(spell out numbers)"
+        )
+    return sample
+
+
+def invocation_problems(name: str) -> list[str]:
+    """What makes an invocation name invalid by Amazon's rules (empty when valid)."""
+    problems = []
+    if not re.fullmatch(r"[a-z]+( [a-z]+)+", name):
+        problems.append("use at least two lower-case words of letters, single-spaced")
+    if len(name) > 50:
+        problems.append("keep it to 50 characters")
+    problems += [f"drop {word!r}" for word in name.split() if word in _FORBIDDEN_INVOCATION_WORDS]
+    return problems
+
+
+def slot_type_name(slot: str) -> str:
+    """The custom slot type of one of content's slots: "person" → "Person"."""
+    return intents.TOPIC_TYPE if slot == intents.TOPIC_SLOT else slot.capitalize()
+
+
+def language_model(guide: Guide, locale: str) -> dict[str, Any]:
+    """The languageModel for one locale, with redundant shared samples dropped."""
+    book = guide.phrasebook(locale)
+    types = [_topic_type(guide, book), *_listed_types(guide, book)]
+    by_type = {kind["name"]: kind for kind in types}
+    intent_list = [_intent(name, samples, by_type) for name, samples in _intent_samples(guide, book)]
+    return {
+        "invocationName": guide.skill.invocation_name,
+        "modelConfiguration": {
+            "fallbackIntentSensitivity": {"level": guide.phrasings.fallback_sensitivity}
+        },
+        "intents": _without_redundant_samples(intent_list, by_type),
+        "types": types,
+    }
+
+
+def interaction_model(guide: Guide, locale: str) -> dict[str, Any]:
+    """interactionModels/custom/<locale>.json; ValueError lists any rule the model breaks."""
+    model = language_model(guide, locale)
+    problems = model_problems(model)
+    if problems:
+        raise ValueError(
+            f"the {locale} interaction model breaks Alexa's rules: " + "; ".join(problems)
+        )
+    return {"interactionModel": {"languageModel": model}}
+
+
+def _intent_samples(guide: Guide, book: Phrasebook) -> Iterator[tuple[str, Iterable[str]]]:
+    """Every intent with its samples, crisis first: the order Alexa's console shows."""
+    yield intents.CRISIS, book.crisis()
+    yield intents.TOPIC, book.request("topic")
+    for section in guide.sections:
+        yield intents.section_intent(section.id), book.phrasings(section)
+    for request, name in REQUEST_INTENTS.items():
+        if request != "topic":
+            yield name, book.request(request)
+    for name in intents.BUILT_IN:
+        yield name, book.request(name)
+
+
+def _intent(name: str, samples: Iterable[str], types: Mapping[str, Any]) -> dict[str, Any]:
+    said = list(dict.fromkeys(utterance(sample) for sample in samples))
+    slots = dict.fromkeys(slot for sample in said for slot in _SLOT_REFERENCE.findall(sample))
+    intent: dict[str, Any] = {"name": name}
+    if slots:
+        intent["slots"] = [{"name": slot, "type": slot_type_name(slot)} for slot in slots]
+    intent["samples"] = said
+    return intent
+
+
+def _topic_type(guide: Guide, book: Phrasebook) -> dict[str, Any]:
+    """Sections by their names (the slot the skill routes on), and danger words as "crisis"."""
+    sections = [
+        {"id": s.id, "name": {"value": s.topic, "synonyms": list(book.synonyms(s))}}
+        for s in guide.sections
+    ]
+    crisis = {
+        "id": intents.CRISIS_TOPIC,
+        "name": {"value": intents.CRISIS_TOPIC, "synonyms": list(book.signals())},
+    }
+    return {"name": intents.TOPIC_TYPE, "values": [*sections, crisis]}
+
+
+def _listed_types(guide: Guide, book: Phrasebook) -> Iterator[dict[str, Any]]:
+    for slot in guide.phrasings.slots:
+        values = book.slot_values(slot)
+        yield {
+            "name": slot_type_name(slot),
+            "values": [{"id": _value_id(value), "name": {"value": value}} for value in values],
+        }
+
+
+def _value_id(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+
+
+Outcome = Callable[[str, Mapping[str, str]], str]
+
+
+def outcomes(types: Mapping[str, Any]) -> Outcome:
+    """What the skill answers an intent with given slot value ids: a section, crisis, ….
+
+    Two intents may share a sample only when they lead to the same answer.
+    """
+    values = types[intents.TOPIC_TYPE]["values"]
+    sections = {
+        intents.section_intent(v["id"]): v["id"] for v in values if v["id"] != intents.CRISIS_TOPIC
+    }
+
+    def answer(intent: str, filled: Mapping[str, str]) -> str:
+        topic = filled.get(intents.TOPIC_SLOT)
+        if intent == intents.CRISIS or (intent == intents.TOPIC and topic == intents.CRISIS_TOPIC):
+            return "crisis"
+        if intent in sections:
+            return f"section:{sections[intent]}"
+        if intent == intents.TOPIC and topic is not None:
+            return f"section:{topic}"
+        return intent
+
+    return answer
+
+
+def _without_redundant_samples(
+    intent_list: list[dict[str, Any]], types: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """Drop plain samples another intent already hears, through a slot, to the same answer."""
+    answer = outcomes(types)
+    plain = {_normal(s) for i in intent_list for s in i["samples"] if not _is_slotted(s)}
+    heard = _heard_through_slots(intent_list, types, plain, answer)
+    for intent in intent_list:
+        own = answer(intent["name"], {})
+        intent["samples"] = [
+            sample for sample in intent["samples"]
+            if _is_slotted(sample) or heard.get(_normal(sample), ("", ""))[1] != own
+        ]
+    return intent_list
+
+
+def model_problems(model: Mapping[str, Any]) -> list[str]:
+    """Rule breaks in a languageModel: invocation, slots, limits, a sample in two intents, and
+    a plain sample that another intent hears through a slot value with another answer."""
+    problems = [f"invocation name: {p}" for p in invocation_problems(model["invocationName"])]
+    types = {slot_type["name"]: slot_type for slot_type in model.get("types", ())}
+    for name, slot_type in types.items():
+        ids = [value["id"] for value in slot_type["values"]]
+        repeated = sorted({value_id for value_id in ids if ids.count(value_id) > 1})
+        problems += [f"slot type {name}: value id {i!r} is repeated" for i in repeated]
+    size = len(json.dumps({"interactionModel": {"languageModel": model}}, indent=2))
+    problems += limits.problems(model, size)
+    owners: dict[str, str] = {}
+    for intent in model["intents"]:
+        slots = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
+        problems += [
+            f"{intent['name']}: slot {name!r} has unknown type {kind!r}"
+            for name, kind in slots.items()
+            if kind not in types and not kind.startswith("AMAZON.")
+        ]
+        for sample in intent["samples"]:
+            problems += [
+                f"{intent['name']}: sample {sample!r} refers to undeclared slot {{{name}}}"
+                for name in _SLOT_REFERENCE.findall(sample)
+                if name not in slots
+            ]
+            owner = owners.setdefault(_normal(sample), intent["name"])
+            if owner != intent["name"]:
+                problems.append(f"{_normal(sample)!r} is a sample of both {owner} and {intent['name']}")
+    if problems or intents.TOPIC_TYPE not in types:
+        return problems
+    answer = outcomes(types)
+    heard = _heard_through_slots(model["intents"], types, set(owners), answer)
+    for said, owner in owners.items():
+        if said in heard and heard[said][1] != answer(owner, {}):
+            problems.append(f"{said!r} is a sample of both {heard[said][0]} and {owner}")
+    return problems
+
+
+def _is_slotted(sample: str) -> bool:
+    return _SLOT_REFERENCE.search(sample) is not None
+
+
+def _heard_through_slots(
+    intent_list: Iterable[Mapping[str, Any]],
+    types: Mapping[str, Any],
+    wanted: set[str],
+    answer: Outcome,
+) -> dict[str, tuple[str, str]]:
+    """Which of the `wanted` utterances a slotted sample says once its custom slots are
+    filled: the first such intent, and its answer with those slot values."""
+    spoken = {name: _spoken(kind) for name, kind in types.items()}
+    heard: dict[str, tuple[str, str]] = {}
+    for intent in intent_list:
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
+        for sample in intent["samples"]:
+            parts = _SLOT_REFERENCE.split(_normal(sample))
+            names = parts[1::2]
+            if not names or any(kinds.get(name) not in spoken for name in names):
+                continue
+            for combination in product(*(spoken[kinds[name]] for name in names)):
+                said = " ".join("".join(_interleave(parts[0::2], combination)).split())
+                if said in wanted and said not in heard:
+                    ids = {name: value_id for name, (_, value_id) in zip(names, combination)}
+                    heard[said] = (intent["name"], answer(intent["name"], ids))
+    return heard
+
+
+def _spoken(slot_type: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every spoken form of a slot type's values, normalised, with the value's id."""
+    return [
+        (_normal(said), value.get("id", said))
+        for value in slot_type["values"]
+        for said in (value["name"]["value"], *value["name"].get("synonyms", ()))
+    ]
+
+
+def _interleave(texts: list[str], fills: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    for index, text in enumerate(texts):
+        yield text
+        if index < len(fills):
+            yield fills[index][0]
+
+
+def _normal(sample: str) -> str:
+    return " ".join(re.sub(r"[^\w'{} ]+", " ", sample.lower()).split())

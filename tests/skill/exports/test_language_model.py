@@ -1,0 +1,136 @@
+"""Every locale's generated language model: from the grammar, inside Alexa's limits, and
+with no sample that two intents would answer differently."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from content import LOCALES, default_guide
+from content.models import CRISIS_FAMILIES
+from skill.exports import limits
+from skill.exports.language_model import language_model, model_problems
+from skill.runtime import intents
+from skill.runtime.guidebook import load_guidebook
+
+ALEXA_SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
+
+
+@pytest.fixture(scope="module", params=LOCALES)
+def model(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return language_model(default_guide(), request.param)
+
+
+def _intent(model: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(intent for intent in model["intents"] if intent["name"] == name)
+
+
+def test_the_model_breaks_none_of_alexas_rules(model: dict[str, Any]) -> None:
+    assert model_problems(model) == []
+
+
+def test_samples_use_only_characters_alexa_accepts(model: dict[str, Any]) -> None:
+    bad = [s for i in model["intents"] for s in i["samples"] if not ALEXA_SAMPLE.match(s)]
+    assert bad == []
+
+
+def test_no_intent_lists_a_sample_twice(model: dict[str, Any]) -> None:
+    for intent in model["intents"]:
+        lowered = [s.lower() for s in intent["samples"]]
+        assert len(lowered) == len(set(lowered)), intent["name"]
+
+
+def test_the_model_file_is_under_alexas_size_limit(model: dict[str, Any]) -> None:
+    size = len(json.dumps({"interactionModel": {"languageModel": model}}, indent=2))
+    assert size <= limits.MODEL_BYTES
+
+
+def test_each_intent_keeps_to_the_sample_bound(model: dict[str, Any]) -> None:
+    assert max(count for _, count in limits.counts(model)) <= limits.SAMPLES_PER_INTENT
+
+
+def test_intents_and_slot_types_are_within_alexas_counts(model: dict[str, Any]) -> None:
+    assert len(model["intents"]) <= limits.INTENTS
+    assert len(model["intents"]) + len(model["types"]) <= limits.INTENTS_AND_SLOT_TYPES
+
+
+def test_slot_values_are_within_alexas_length_and_count(model: dict[str, Any]) -> None:
+    spoken = [
+        said for kind in model["types"] for value in kind["values"]
+        for said in (value["name"]["value"], *value["name"].get("synonyms", ()))
+    ]
+    assert max(map(len, spoken)) <= limits.SLOT_VALUE_CHARACTERS
+    assert sum(len(kind["values"]) for kind in model["types"]) <= limits.SLOT_VALUES
+
+
+def test_expansion_is_deterministic() -> None:
+    guide = default_guide()
+    assert language_model(guide, "en-GB") == language_model(guide, "en-GB")
+
+
+def test_every_crisis_family_reaches_the_crisis_intent(model: dict[str, Any]) -> None:
+    samples = set(_intent(model, intents.CRISIS)["samples"])
+    guide = default_guide()
+    for family in CRISIS_FAMILIES:
+        assert samples & set(guide.phrasebook("en-US").crisis_family(family)), family
+
+
+def test_locales_hear_their_own_words() -> None:
+    guide = default_guide()
+    occasions = {
+        locale: {v["name"]["value"] for v in _type(language_model(guide, locale), "Occasion")}
+        for locale in ("en-US", "en-GB", "en-CA", "en-IN")
+    }
+    assert "boxing day" in occasions["en-GB"] and "boxing day" not in occasions["en-US"]
+    assert "thanksgiving in october" in occasions["en-CA"]
+    assert "thanksgiving in november" in occasions["en-US"]
+    assert "diwali" in occasions["en-IN"]
+    people = {v["name"]["value"] for v in _type(language_model(guide, "en-GB"), "Person")}
+    assert "my mum" in people
+
+
+def _type(model: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    return next(kind["values"] for kind in model["types"] if kind["name"] == name)
+
+
+def test_fallback_sensitivity_comes_from_content(model: dict[str, Any]) -> None:
+    level = model["modelConfiguration"]["fallbackIntentSensitivity"]["level"]
+    assert level == default_guide().phrasings.fallback_sensitivity == "LOW"
+
+
+def test_no_listed_slot_value_holds_a_danger_word(model: dict[str, Any]) -> None:
+    crisis = load_guidebook().crisis
+    for kind in model["types"]:
+        for value in kind["values"]:
+            if value["id"] == intents.CRISIS_TOPIC:
+                continue
+            for said in (value["name"]["value"], *value["name"].get("synonyms", ())):
+                assert not crisis.signals_danger(said), (kind["name"], said)
+
+
+def test_harmless_phrases_are_not_danger_and_signals_are() -> None:
+    crisis = load_guidebook().crisis
+    assert not crisis.signals_danger("I'm cutting myself off from my family")
+    assert not crisis.signals_danger("I cut myself off from them")
+    assert crisis.signals_danger("I've been cutting myself")
+    assert crisis.signals_danger("tell me about wanting to die")
+
+
+def test_a_sample_in_two_intents_with_different_answers_is_refused(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    _intent(broken, intents.REFLECT)["samples"].append("I took too many pills")
+    assert any("is a sample of both" in p for p in model_problems(broken))
+
+
+def test_a_section_phrase_the_topic_intent_hears_the_same_way_is_dropped() -> None:
+    model = language_model(default_guide(), "en-US")
+    topic_names = {
+        said.lower() for kind in model["types"] if kind["name"] == intents.TOPIC_TYPE
+        for value in kind["values"] if value["id"] == "holidays"
+        for said in (value["name"]["value"], *value["name"]["synonyms"])
+    }
+    holidays = {s.lower() for s in _intent(model, "HolidaysSectionIntent")["samples"]}
+    assert "christmas" in topic_names and "christmas" not in holidays
