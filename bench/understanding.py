@@ -144,8 +144,12 @@ def report(evaluation: Evaluation) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--locale", action="append", choices=LOCALES, help="Locales (default both).")
-    parser.add_argument("--matcher", action="append", choices=MATCHERS, help="Matchers (default all).")
+    parser.add_argument(
+        "--locale", action="append", choices=LOCALES, help="Locales (default both)."
+    )
+    parser.add_argument(
+        "--matcher", action="append", choices=MATCHERS, help="Matchers (default all)."
+    )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
     results = [

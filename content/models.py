@@ -233,14 +233,16 @@ class Phrasings(Frozen):
             keys = set(entry) if isinstance(entry, dict) else set()
             unknown = sorted(keys - {"all", *LOCALES})
             if unknown:
-                raise ValueError(f"{name}: use 'all' or a locale ({', '.join(LOCALES)}), "
-                                 f"not {', '.join(unknown)}")
+                raise ValueError(
+                    f"{name}: use 'all' or a locale ({', '.join(LOCALES)}), "
+                    f"not {', '.join(unknown)}"
+                )
         return vocabulary
 
     @field_validator("intents")
     @classmethod
     def _known_requests(cls, intents: dict[str, Phrases]) -> dict[str, Phrases]:
-        unknown = [name for name in intents if name not in REQUESTS and not name.startswith("AMAZON.")]
+        unknown = [n for n in intents if n not in REQUESTS and not n.startswith("AMAZON.")]
         missing = [name for name in REQUESTS if name not in intents]
         if unknown or missing:
             raise ValueError(

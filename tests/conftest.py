@@ -7,7 +7,6 @@ share one server. Buckets get unique names, so tests never see each other's obje
 
 from __future__ import annotations
 
-import shutil
 
 import json
 import threading
@@ -90,7 +89,9 @@ def small_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     skill = yaml.safe_load((CONTENT_DIR / "skill.yaml").read_text(encoding="utf-8"))
     skill["launch_topics"] = [section_id for section_id, _, _ in SMALL_SECTIONS.values()]
     (root / "skill.yaml").write_text(yaml.safe_dump(skill), encoding="utf-8")
-    shutil.copy(CONTENT_DIR / "phrasings.yaml", root / "phrasings.yaml")
+    (root / "phrasings.yaml").write_text(
+        (CONTENT_DIR / "phrasings.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     return root
 
 
@@ -109,7 +110,7 @@ def edit_section() -> Callable[[Guide, str, str], Guide]:
             s.model_copy(update={"body": body}) if s.id == section_id else s
             for s in guide.sections
         )
-        return Guide(sections=sections, skill=guide.skill)
+        return Guide(sections=sections, skill=guide.skill, phrasings=guide.phrasings)
 
     return edit
 

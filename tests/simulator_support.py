@@ -39,7 +39,7 @@ def short_guide(guide: Guide) -> Guide:
         if section.id in NARRATED
     )
     skill = guide.skill.model_copy(update={"launch_topics": NARRATED[1:]})
-    return Guide(sections=sections, skill=skill)
+    return Guide(sections=sections, skill=skill, phrasings=guide.phrasings)
 
 
 def build_short_store(root: Path, voice: Any) -> Path:

@@ -25,7 +25,8 @@ def skill_answer(
     danger = any(guidebook.crisis.signals_danger(said) for said in words.values() if said)
     if intent == intents.CRISIS or topic == intents.CRISIS_TOPIC or danger:
         return "crisis"
-    if intent == intents.TOPIC:
+    if intent in (intents.TOPIC, intents.PLAY_GUIDE):
+        # "Play the final section" plays that section first, as asking about it does.
         section = topic or guidebook.resolve_phrase(words.get(intents.TOPIC_SLOT, ""))
         return f"section:{section}" if section else intent
     try:

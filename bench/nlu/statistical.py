@@ -41,7 +41,7 @@ class StatisticalMatcher:
                 TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
             ),
-            LinearSVC(C=0.5, class_weight="balanced"),
+            LinearSVC(C=0.5, class_weight="balanced", random_state=0),
         )
         self.pipeline.fit(texts, labels)
         self.examples = len(texts)

@@ -75,7 +75,7 @@ def language_model(guide: Guide, locale: str) -> dict[str, Any]:
     book = guide.phrasebook(locale)
     types = [_topic_type(guide, book), *_listed_types(guide, book)]
     by_type = {kind["name"]: kind for kind in types}
-    intent_list = [_intent(name, samples, by_type) for name, samples in _intent_samples(guide, book)]
+    intent_list = [_intent(name, said, by_type) for name, said in _intent_samples(guide, book)]
     return {
         "invocationName": guide.skill.invocation_name,
         "modelConfiguration": {
@@ -215,7 +215,8 @@ def model_problems(model: Mapping[str, Any]) -> list[str]:
             ]
             owner = owners.setdefault(_normal(sample), intent["name"])
             if owner != intent["name"]:
-                problems.append(f"{_normal(sample)!r} is a sample of both {owner} and {intent['name']}")
+                said = _normal(sample)
+                problems.append(f"{said!r} is a sample of both {owner} and {intent['name']}")
     if problems or intents.TOPIC_TYPE not in types:
         return problems
     answer = outcomes(types)

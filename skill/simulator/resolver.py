@@ -10,7 +10,7 @@ slot value spotted anywhere in the utterance. Nothing close enough is `AMAZON.Fa
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -20,7 +20,6 @@ from skill.simulator.language_model import (
     Intent,
     InteractionModel,
     ResolvedIntent,
-    SlotValue,
     normalize,
 )
 from skill.simulator.phrasings import (

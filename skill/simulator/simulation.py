@@ -26,10 +26,9 @@ logger.addHandler(logging.NullHandler())
 def interaction_model(locale: str) -> InteractionModel:
     """The skill's interaction model for a locale, exactly as generated into the skill package."""
     from content import default_guide
-    from skill.exports.interaction_model import package_files
+    from skill.exports.language_model import interaction_model as generate
 
-    path = f"interactionModels/custom/{locale}.json"
-    return InteractionModel.from_json(json.loads(package_files(default_guide())[path]))
+    return InteractionModel.from_json(generate(default_guide(), locale))
 
 
 def clip_index(store_dir: Path | None) -> ClipIndex:

@@ -199,7 +199,7 @@ def test_the_fingerprint_ignores_what_is_never_narrated(
     voice = "piper:en_US-joe-medium:000000000000"
     edited = make_section(
         synonyms=("something else",),
-        questions=("how do I rest",),
+        phrasings=("how do I rest",),
         reflections=("A new question?",),
         body="  Rest often.\n",
     )

@@ -34,19 +34,22 @@ def test_the_set_is_large_and_covers_every_section_and_crisis_family(locale: str
     assert {item.split for item in items} == {"dev", "test"}
 
 
-@pytest.fixture(scope="module", params=[(l, m) for l in LOCALES for m in ("literal", "statistical", "simulator")])
+@pytest.fixture(
+    scope="module",
+    params=[(loc, m) for loc in LOCALES for m in ("literal", "statistical", "simulator")],
+)
 def evaluation(request: pytest.FixtureRequest) -> Evaluation:
     locale, matcher = request.param
     return evaluate(locale, matcher)
 
 
-# Floors as measured for the current grammar: a change that understands people less fails.
-# The targets (statistical: crisis 100%, no false alarm, topics 95%; simulator: crisis
-# 100%; literal: topics 85%) are above some of these; the README reports the gap.
+# Today's figures, less a point or two, as floors: a change that understands people less
+# fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
+# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports.
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.15, "false_alarms": 0},
-    "statistical": {"topic": 0.75, "crisis": 0.85, "false_alarms": 15},
-    "simulator": {"topic": 0.50, "crisis": 0.50, "false_alarms": 10},
+    "literal": {"topic": 0.15, "crisis": 0.25, "false_alarms": 0},
+    "statistical": {"topic": 0.87, "crisis": 0.94, "false_alarms": 8},
+    "simulator": {"topic": 0.63, "crisis": 0.77, "false_alarms": 7},
 }
 
 

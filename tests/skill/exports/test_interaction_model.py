@@ -182,9 +182,11 @@ def test_each_section_has_its_own_intent_from_its_phrasings(model: dict[str, Any
 def test_the_crisis_intent_listens_for_every_crisis_phrase(model: dict[str, Any]) -> None:
     samples = intent_named(model, intents.CRISIS)["samples"]
     assert set(samples) <= {utterance(p) for p in default_guide().phrasebook("en-US").crisis()}
+    heard = utterances(model)
     for phrase in ("I want to hurt myself", "I want to die", "I don't want to live anymore",
                    "I'm not safe", "someone is hurting me", "I need help now"):
-        assert phrase in samples
+        said = phrase.lower()
+        assert {options[said] for options in heard.values() if said in options} == {"crisis"}
 
 
 def test_the_issue_phrasings_each_reach_their_section(model: dict[str, Any]) -> None:

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from content import LOCALES, default_guide
 from content.guide import normalize_phrase as content_normalize
 from skill.runtime.guidebook import (
-    GUIDEBOOK_PATH,
     Guidebook,
     GuidebookError,
     load_guidebook,
