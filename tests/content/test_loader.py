@@ -172,3 +172,27 @@ def test_empty_content_directory_is_reported(tmp_path: Path) -> None:
     (tmp_path / "sections").mkdir()
     with pytest.raises(ContentError, match="no section files"):
         load_guide(tmp_path)
+
+
+def test_a_phrasing_the_grammar_cannot_read_names_the_file_and_field(content_copy: Path) -> None:
+    rewrite(content_copy / "sections" / "06-regret.md", "- regrets\n", "- (regrets|doubts\n")
+    with pytest.raises(ContentError, match=r"06-regret\.md: field 'synonyms'.*missing '\)'"):
+        load_guide(content_copy)
+
+
+def test_a_vocabulary_list_nobody_defined_is_refused(content_copy: Path) -> None:
+    rewrite(content_copy / "sections" / "06-regret.md", "- regrets\n", "- <nobody> regrets\n")
+    with pytest.raises(ContentError, match="<nobody> is not in phrasings.yaml's vocabulary"):
+        load_guide(content_copy)
+
+
+def test_a_missing_phrasings_file_says_where_it_belongs(content_copy: Path) -> None:
+    (content_copy / "phrasings.yaml").unlink()
+    with pytest.raises(ContentError, match=r"phrasings\.yaml: missing"):
+        load_guide(content_copy)
+
+
+def test_a_crisis_family_left_out_is_refused(content_copy: Path) -> None:
+    rewrite(content_copy / "phrasings.yaml", "  burden:\n", "  burdens:\n")
+    with pytest.raises(ContentError, match="missing: burden; unknown: burdens"):
+        load_guide(content_copy)

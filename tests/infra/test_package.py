@@ -41,7 +41,7 @@ from skill.simulator.envelopes import (
     launch_request,
     new_session_id,
 )
-from skill.simulator.resolver import FilledSlot, ResolvedIntent, SlotValue
+from skill.simulator.language_model import FilledSlot, ResolvedIntent, SlotValue
 
 ROOT = Path(__file__).resolve().parents[2]
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
