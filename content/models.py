@@ -161,6 +161,27 @@ class Listing(Frozen):
     keywords: tuple[str, ...] = Field(min_length=1, max_length=30)
 
 
+class ReminderText(Frozen):
+    """What the skill says about daily reflection reminders; `{time}` stands for "8 PM"."""
+
+    # What the reminder itself says when it rings: discreet, for a speaker others may hear.
+    text: str = Field(min_length=1, max_length=200)
+    card_title: str = NonEmpty
+    ask_time: str = NonEmpty
+    unclear_time: str = NonEmpty
+    confirm: str = Field(pattern=r"\{time\}")
+    created: str = Field(pattern=r"\{time\}")
+    declined: str = NonEmpty
+    permission_card: str = NonEmpty
+    permission_denied: str = NonEmpty
+    unavailable: str = NonEmpty
+    none: str = NonEmpty
+    one: str = Field(pattern=r"\{time\}")
+    many: str = Field(pattern=r"\{count\}.*\{time\}|\{time\}.*\{count\}")
+    stopped: str = NonEmpty
+    routine_title: str = NonEmpty
+
+
 class SkillText(Frozen):
     """The skill's own words: welcome, help, disclaimer, crisis resources."""
 
@@ -189,10 +210,14 @@ class SkillText(Frozen):
     privacy_policy_url: str = Field(pattern=r"^https://")
     listing: Listing
     crisis: Crisis
+    reminders: ReminderText
 
 
 # The skill's own requests that phrasings.yaml words; AMAZON.* built-ins may be added to.
-REQUESTS = ("topic", "reflect", "play_guide", "continue_listening", "forget_me")
+REQUESTS = (
+    "topic", "reflect", "play_guide", "continue_listening", "forget_me",
+    "set_reminder", "list_reminders", "stop_reminders",
+)
 # What people in danger say, grouped so each kind of danger is covered on purpose.
 CRISIS_FAMILIES = (
     "suicidal-thoughts", "hopelessness", "burden", "self-harm", "overdose", "violence",
@@ -210,6 +235,10 @@ class Phrasings(Frozen):
     vocabulary: dict[str, Phrases | dict[str, Phrases]]
     # Slots Alexa fills from a list ("{person}"), each with the phrases of its values.
     slots: dict[str, Phrases]
+    # Slots Alexa fills with one of its built-in types ("{time}": AMAZON.TIME).
+    built_in_slots: dict[str, str] = {}
+    # How people answer when the skill asks for one slot alone ("at 8 pm"): its samples.
+    slot_answers: dict[str, Phrases] = {}
     intents: dict[str, Phrases]
     crisis: dict[str, Phrases]
 
@@ -221,6 +250,17 @@ class Phrasings(Frozen):
             raise ValueError(
                 f"slot names are lower-case letters and not 'topic' (the sections' own slot): "
                 f"{', '.join(bad)}"
+            )
+        return slots
+
+    @field_validator("built_in_slots")
+    @classmethod
+    def _built_in_types(cls, slots: dict[str, str]) -> dict[str, str]:
+        bad = [f"{name}: {kind}" for name, kind in slots.items()
+               if not kind.startswith("AMAZON.") or not re.fullmatch(r"[a-z]+", name)]
+        if bad:
+            raise ValueError(
+                "built-in slots are lower-case names with an AMAZON.* type: " + ", ".join(bad)
             )
         return slots
 
@@ -277,7 +317,10 @@ class Phrasings(Frozen):
             entry for entries in self.vocabulary.values()
             for entry in (entries.values() if isinstance(entries, dict) else (entries,))
         ]
-        groups = (*lists, *self.slots.values(), *self.intents.values(), *self.crisis.values())
+        groups = (
+            *lists, *self.slots.values(), *self.slot_answers.values(), *self.intents.values(),
+            *self.crisis.values(),
+        )
         return tuple(phrase for group in groups for phrase in group)
 
     def words(self, locale: str) -> dict[str, Phrases]:

@@ -46,6 +46,10 @@ class Phrasebook:
         """Every value of one of phrasings.yaml's slots ("my mom", "my husband", ...)."""
         return self.expand(self.guide.phrasings.slots[slot])
 
+    def slot_answers(self, slot: str) -> Phrases:
+        """Every way of answering when asked for one slot alone ("at {time}")."""
+        return self.expand(self.guide.phrasings.slot_answers.get(slot, ()))
+
     def request(self, name: str) -> Phrases:
         """Every way of making one of the skill's requests (or an AMAZON.* built-in)."""
         return self.expand(self.guide.phrasings.intents.get(name, ()))

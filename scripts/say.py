@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from content import LOCALES
 from scripts.build_audio import DEFAULT_STORE
 from scripts.serve import DEFAULT_HOST, DEFAULT_PORT
+from skill.runtime.intents import REMINDERS_SCOPE
 from skill.simulator.device import EVENTS
 from skill.simulator.envelopes import DEVICES
 
@@ -25,6 +26,8 @@ INTERACTIVE_HELP = (
     "Type what you would say to Alexa. Device buttons: /play /pause /next /previous; "
     "/finished plays the current clip to its end; /quit (or Ctrl-D) leaves."
 )
+# Permissions `--grant` can mark as given, by a short name.
+GRANTS = {"reminders": REMINDERS_SCOPE}
 _WIDTH = 88
 _CARD_WIDTH = 2 * _WIDTH  # a card repeats the section's text: two lines are enough to see it
 
@@ -73,6 +76,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Send requests over HTTP to a running `nocontact serve` (e.g. http://127.0.0.1:8000) "
              "instead of running the skill in this process.",
     )
+    parser.add_argument(
+        "--api-endpoint", metavar="URL",
+        help="The apiEndpoint requests name, where the skill reaches Alexa's Reminders and "
+             "Settings APIs (e.g. a local stand-in at http://127.0.0.1:9000); each request "
+             "carries this conversation's apiAccessToken.",
+    )
+    parser.add_argument(
+        "--grant", action="append", choices=tuple(GRANTS), default=[],
+        help="Mark a permission as granted in context.System.user.permissions "
+             "(reminders: alexa::alerts:reminders:skill:readwrite); may be repeated.",
+    )
     parser.set_defaults(handler=say)
 
 
@@ -85,7 +99,7 @@ def say(args: argparse.Namespace) -> int:
         raise SystemExit("nocontact say: give an utterance or --event, not both")
     try:
         simulation = _simulation(args)
-        device = simulation.device(_load_state(args, simulation))
+        device = simulation.device(_with_apis(_load_state(args, simulation), args))
         if not utterance and not args.event:
             return _converse(device, simulation, args)
         exchanges = device.act(args.event) if args.event else device.say(utterance)
@@ -155,6 +169,24 @@ def _load_state(args: argparse.Namespace, simulation: Simulation) -> DeviceState
             f"({state.caller.locale}); pass --new to start one on {asked[0]} ({asked[1]})"
         )
     return state
+
+
+def _with_apis(state: DeviceState, args: argparse.Namespace) -> DeviceState:
+    """The conversation with the API endpoint and permissions asked for on the command line."""
+    changes: dict[str, object] = {}
+    if args.api_endpoint:
+        if not args.api_endpoint.startswith(("http://", "https://")):
+            raise SystemExit(
+                f"nocontact say: --api-endpoint {args.api_endpoint!r} must be an http:// or "
+                "https:// URL, e.g. http://127.0.0.1:9000"
+            )
+        changes["api_endpoint"] = args.api_endpoint.rstrip("/")
+    if args.grant:
+        granted = (*state.caller.granted, *(GRANTS[name] for name in args.grant))
+        changes["granted"] = tuple(dict.fromkeys(granted))
+    if not changes:
+        return state
+    return state.model_copy(update={"caller": state.caller.model_copy(update=changes)})
 
 
 def _save_state(path: Path | None, state: DeviceState) -> None:

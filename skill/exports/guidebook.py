@@ -33,6 +33,7 @@ def compile_guidebook(guide: Guide) -> dict[str, Any]:
         ],
         "words": {field: getattr(skill, field) for field in Words._fields},
         "crisis": _crisis(guide),
+        "reminders": skill.reminders.model_dump(mode="json"),
         "phrases": dict(sorted(guide.phrase_index.items())),
     }
 

@@ -16,6 +16,7 @@ from content import LOCALES
 from skill.exports.icons import icon_uris
 from skill.exports.language_model import interaction_model
 from skill.runtime.guidebook import parse_crisis
+from skill.runtime.intents import REFLECTION_TASK, REFLECTION_TASK_VERSION, REMINDERS_SCOPE
 
 if TYPE_CHECKING:
     from content import Guide
@@ -38,15 +39,17 @@ SUPPORTED_VIEWPORTS = [
 
 
 def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
-    """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer, and the
-    SkillDisabled event, on which the skill deletes the listener's place in the guide (it asks
-    for no permissions, so permission events would change nothing)."""
+    """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer, the
+    reminders permission, the reflection task Routines start, and the SkillDisabled event, on
+    which the skill deletes the listener's place in the guide (reminders live with Alexa, so
+    permission events would change nothing the skill keeps)."""
     skill = guide.skill
     custom: dict[str, Any] = {
         "interfaces": [
             {"type": "AUDIO_PLAYER"},
             {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": SUPPORTED_VIEWPORTS},
-        ]
+        ],
+        "tasks": [{"name": REFLECTION_TASK, "version": REFLECTION_TASK_VERSION}],
     }
     if endpoint:
         custom["endpoint"] = (
@@ -82,6 +85,7 @@ def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
                 },
             },
             "apis": {"custom": custom},
+            "permissions": [{"name": REMINDERS_SCOPE}],
             "events": events,
         }
     }
@@ -100,6 +104,7 @@ def _listing(guide: Guide, locale: str) -> dict[str, Any]:
             f"Alexa, open {invocation}",
             f"Alexa, ask {invocation} for help with guilt",
             f"Alexa, ask {invocation} to give me a reflection question",
+            f"Alexa, ask {invocation} to remind me to reflect every day at 8 pm",
         ],
         "keywords": list(skill.listing.keywords),
         **icon_uris(),
@@ -108,7 +113,10 @@ def _listing(guide: Guide, locale: str) -> dict[str, Any]:
 
 def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
     """Every generated file's path (relative to the package folder) and exact text."""
-    files = {"skill.json": _json(skill_manifest(guide, endpoint))}
+    files = {
+        "skill.json": _json(skill_manifest(guide, endpoint)),
+        task_path(): _json(reflection_task(guide)),
+    }
     files.update(
         {
             f"interactionModels/custom/{locale}.json": _json(interaction_model(guide, locale))
@@ -116,6 +124,48 @@ def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
         }
     )
     return files
+
+
+def task_path() -> str:
+    """Where the reflection task's definition lives in the package: tasks/<name>.<version>.json."""
+    return f"tasks/{REFLECTION_TASK}.{REFLECTION_TASK_VERSION}.json"
+
+
+def reflection_task(guide: Guide) -> dict[str, Any]:
+    """The reflection task's definition (OpenAPI 3.0, as Alexa's custom tasks take it): one
+    POST path named for the task, no input, public so people can add it to a Routine, with
+    the title the Alexa app shows in every locale."""
+    title = guide.skill.reminders.routine_title
+    return {
+        "openapi": "3.0.0",
+        "info": {
+            "title": title,
+            "version": REFLECTION_TASK_VERSION,
+            "x-amzn-alexa-access-scope": "public",
+            "x-amzn-display-details": {locale: {"title": title} for locale in LOCALES},
+        },
+        "tags": [{"name": "reflection"}],
+        "paths": {
+            f"/{REFLECTION_TASK}": {
+                "summary": title,
+                "description": "Starts a short reflection: a question, quiet time to think.",
+                "post": {
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"type": "object"}}}
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The reflection was given.",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}}
+                            },
+                        },
+                        "400": {"description": "The task's name or version is not this one."},
+                    },
+                }
+            }
+        },
+    }
 
 
 def check_endpoint(endpoint: str) -> str:

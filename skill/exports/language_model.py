@@ -37,6 +37,9 @@ REQUEST_INTENTS = {
     "play_guide": intents.PLAY_GUIDE,
     "continue_listening": intents.CONTINUE_LISTENING,
     "forget_me": intents.FORGET_ME,
+    "set_reminder": intents.SET_REMINDER,
+    "list_reminders": intents.LIST_REMINDERS,
+    "stop_reminders": intents.STOP_REMINDERS,
 }
 
 
@@ -75,7 +78,15 @@ def language_model(guide: Guide, locale: str) -> dict[str, Any]:
     book = guide.phrasebook(locale)
     types = [_topic_type(guide, book), *_listed_types(guide, book)]
     by_type = {kind["name"]: kind for kind in types}
-    intent_list = [_intent(name, said, by_type) for name, said in _intent_samples(guide, book)]
+    built_in = guide.phrasings.built_in_slots
+    intent_list = [
+        _intent(name, said, built_in) for name, said in _intent_samples(guide, book)
+    ]
+    for intent in intent_list:
+        for slot in intent.get("slots", ()):
+            answers = [utterance(said) for said in book.slot_answers(slot["name"])]
+            if answers:
+                slot["samples"] = answers
     return {
         "invocationName": guide.skill.invocation_name,
         "modelConfiguration": {
@@ -94,7 +105,27 @@ def interaction_model(guide: Guide, locale: str) -> dict[str, Any]:
         raise ValueError(
             f"the {locale} interaction model breaks Alexa's rules: " + "; ".join(problems)
         )
-    return {"interactionModel": {"languageModel": model}}
+    return {"interactionModel": {"languageModel": model, "dialog": dialog_model(model)}}
+
+
+def dialog_model(model: Mapping[str, Any]) -> dict[str, Any]:
+    """The dialog model that lets the skill ask for a slot alone (Dialog.ElicitSlot): every
+    intent with a slot that has answers of its own, the skill deciding each turn."""
+    intents_with_answers = [
+        {
+            "name": intent["name"],
+            "confirmationRequired": False,
+            "prompts": {},
+            "slots": [
+                {"name": slot["name"], "type": slot["type"], "elicitationRequired": False,
+                 "confirmationRequired": False, "prompts": {}}
+                for slot in intent["slots"]
+            ],
+        }
+        for intent in model["intents"]
+        if any(slot.get("samples") for slot in intent.get("slots", ()))
+    ]
+    return {"intents": intents_with_answers, "delegationStrategy": "SKILL_RESPONSE"}
 
 
 def _intent_samples(guide: Guide, book: Phrasebook) -> Iterator[tuple[str, Iterable[str]]]:
@@ -110,12 +141,14 @@ def _intent_samples(guide: Guide, book: Phrasebook) -> Iterator[tuple[str, Itera
         yield name, book.request(name)
 
 
-def _intent(name: str, samples: Iterable[str], types: Mapping[str, Any]) -> dict[str, Any]:
+def _intent(name: str, samples: Iterable[str], built_in: Mapping[str, str]) -> dict[str, Any]:
     said = list(dict.fromkeys(utterance(sample) for sample in samples))
     slots = dict.fromkeys(slot for sample in said for slot in _SLOT_REFERENCE.findall(sample))
     intent: dict[str, Any] = {"name": name}
     if slots:
-        intent["slots"] = [{"name": slot, "type": slot_type_name(slot)} for slot in slots]
+        intent["slots"] = [
+            {"name": slot, "type": built_in.get(slot) or slot_type_name(slot)} for slot in slots
+        ]
     intent["samples"] = said
     return intent
 

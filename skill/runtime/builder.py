@@ -9,13 +9,15 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model.services import ApiClient
 
 from skill.runtime import SkillError
+from skill.runtime.api_client import StdlibApiClient
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
 from skill.runtime.handlers import Family, Resources, builtins, listening, navigation, privacy
-from skill.runtime.handlers import reflection, safety, topics
+from skill.runtime.handlers import reflection, reminders, routines, safety, topics
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
 
 logger = logging.getLogger(__name__)
@@ -28,10 +30,16 @@ PRIVACY: tuple[Family, ...] = (privacy.handlers,)
 # Guided listening (AudioPlayer handlers) goes here, ahead of the conversation's own
 # Next, Previous, Pause and Resume, so playback controls reach the player first.
 AUDIO_PLAYER: tuple[Family, ...] = (listening.handlers,)
+# A Routine's task arrives as a LaunchRequest, so it goes before the frame's welcome; the
+# reminders' yes and no go before the conversation's own.
+ROUTINES: tuple[Family, ...] = (routines.handlers,)
+REMINDERS: tuple[Family, ...] = (reminders.handlers,)
 CONVERSATION: tuple[Family, ...] = (topics.handlers, reflection.handlers, navigation.handlers)
 # Launch, help, stop and the rest, ending with the catch-all for anything no one took.
 FRAME: tuple[Family, ...] = (builtins.handlers,)
-FAMILIES: tuple[Family, ...] = SAFETY + PRIVACY + AUDIO_PLAYER + CONVERSATION + FRAME
+FAMILIES: tuple[Family, ...] = (
+    SAFETY + PRIVACY + AUDIO_PLAYER + ROUTINES + REMINDERS + CONVERSATION + FRAME
+)
 
 
 def build_skill(
@@ -40,6 +48,7 @@ def build_skill(
     *,
     s3_client: Any = None,
     strict: bool = True,
+    api_client: ApiClient | None = None,
 ) -> CustomSkill:
     """The skill for this configuration, ready to `invoke`.
 
@@ -47,7 +56,8 @@ def build_skill(
     cannot be made raises, unless `strict` is false (the Lambda, which must answer every
     request, a crisis above all): then the skill starts keeping nothing, and says why in the
     log, as `open_catalog` does with audio it cannot use. `s3_client` reads a manifest held
-    in S3 (boto3's default client otherwise).
+    in S3 (boto3's default client otherwise); `api_client` calls Alexa's APIs (the standard
+    library's HTTP, with a deadline, otherwise).
     """
     guidebook = load_guidebook()
     adapter = persistence_adapter or _configured_adapter(config, strict)
@@ -56,7 +66,11 @@ def build_skill(
         catalog=open_catalog(config, guidebook, s3_client),
         remembers=adapter is not None,
     )
-    builder = CustomSkillBuilder(persistence_adapter=adapter)
+    # The API client gives handlers ask-sdk's service clients (Reminders, Settings), each
+    # addressed to the apiEndpoint and apiAccessToken the request carries.
+    builder = CustomSkillBuilder(
+        persistence_adapter=adapter, api_client=api_client or StdlibApiClient()
+    )
     builder.skill_id = config.skill_id
     for family in FAMILIES:
         for handler in family(resources):
@@ -64,6 +78,7 @@ def build_skill(
     for exception_handler in builtins.exception_handlers(resources):
         builder.add_exception_handler(exception_handler)
     builder.add_global_response_interceptor(BookmarkInterceptor(resources))
+    builder.add_global_response_interceptor(reminders.PendingReminderInterceptor())
     return builder.create()
 
 

@@ -159,6 +159,26 @@ class Words(NamedTuple):
     screen_hint: str
 
 
+class ReminderWords(NamedTuple):
+    """What the skill says about daily reflection reminders; `{time}` stands for "8 PM"."""
+
+    text: str
+    card_title: str
+    ask_time: str
+    unclear_time: str
+    confirm: str
+    created: str
+    declined: str
+    permission_card: str
+    permission_denied: str
+    unavailable: str
+    none: str
+    one: str
+    many: str
+    stopped: str
+    routine_title: str
+
+
 @dataclass(frozen=True)
 class Guidebook:
     """Sections in article order, the skill's words and the crisis answer."""
@@ -168,6 +188,7 @@ class Guidebook:
     crisis: Crisis
     # Every spoken name of a section, normalised, to its id: a safety net for unresolved slots.
     phrases: dict[str, str]
+    reminders: ReminderWords
 
     @cached_property
     def _by_id(self) -> dict[str, Section]:
@@ -227,6 +248,9 @@ def parse_guidebook(data: dict[str, Any]) -> Guidebook:
         words=Words(**{field: data["words"][field] for field in Words._fields}),
         crisis=parse_crisis(data["crisis"]),
         phrases=dict(data["phrases"]),
+        reminders=ReminderWords(
+            **{field: data["reminders"][field] for field in ReminderWords._fields}
+        ),
     )
 
 

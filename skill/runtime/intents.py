@@ -13,6 +13,16 @@ CRISIS = "CrisisIntent"
 PLAY_GUIDE = "PlayGuideIntent"
 CONTINUE_LISTENING = "ContinueListeningIntent"
 FORGET_ME = "ForgetMeIntent"
+SET_REMINDER = "SetReminderIntent"
+LIST_REMINDERS = "ListRemindersIntent"
+STOP_REMINDERS = "StopRemindersIntent"
+# The reminder's time of day, an AMAZON.TIME slot ("20:00").
+TIME_SLOT = "time"
+# The permission reminders need, declared in skill.json and asked for by voice.
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+# The custom task a Routine starts: skill-package/tasks/<name>.<version>.json.
+REFLECTION_TASK = "StartReflection"
+REFLECTION_TASK_VERSION = "1"
 
 HELP = "AMAZON.HelpIntent"
 STOP = "AMAZON.StopIntent"

@@ -21,7 +21,7 @@ from skill.runtime import SkillError
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Caller, Player, Session, Stream
 from skill.simulator.language_model import InteractionModel, ResolvedIntent
-from skill.simulator.resolver import resolve_utterance
+from skill.simulator.resolver import resolve_slot_answer, resolve_utterance
 
 Transport = Callable[[dict], dict]
 
@@ -83,8 +83,16 @@ class SimulatedDevice:
 
     def say(self, text: str) -> list[Exchange]:
         """Speak to the device; without the skill's name it still goes to this skill."""
-        utterance = resolve_utterance(self.model, text)
         session = self.state.session
+        answer = (
+            resolve_slot_answer(self.model, *session.eliciting, text)
+            if session.open and session.eliciting else None
+        )
+        if answer is not None:
+            return self._exchange(
+                envelopes.intent_request(*self._context(), answer, self._now())
+            )
+        utterance = resolve_utterance(self.model, text)
         if utterance.invoked:
             session = Session()
         self._set(session=session)
@@ -178,10 +186,15 @@ class SimulatedDevice:
     def _follow_session(self, request: dict, response: dict) -> None:
         body = response.get("response") or {}
         stays_open = body.get("shouldEndSession") is False
+        elicit = next(
+            (d for d in body.get("directives") or () if d.get("type") == "Dialog.ElicitSlot"),
+            None,
+        )
         session = Session(
             id=request["session"]["sessionId"] if stays_open else None,
             open=stays_open,
             attributes=(response.get("sessionAttributes") or {}) if stays_open else {},
+            eliciting=_elicited(elicit) if elicit and stays_open else None,
         )
         self._set(session=session)
 
@@ -266,3 +279,9 @@ class SimulatedDevice:
 
     def _set(self, **changes: Any) -> None:
         self.state = self.state.model_copy(update=changes)
+
+
+def _elicited(directive: dict) -> tuple[str, str]:
+    """The intent and slot a Dialog.ElicitSlot directive asks for."""
+    intent = (directive.get("updatedIntent") or {}).get("name", "")
+    return intent, directive.get("slotToElicit", "")

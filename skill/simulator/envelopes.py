@@ -54,6 +54,11 @@ class Caller(_Value):
     locale: Locale = "en-US"
     # The skill being talked to: set by whoever runs it, never saved with a conversation.
     skill_id: str = Field(default=SIMULATOR_SKILL_ID, exclude=True)
+    # Where the skill reaches Alexa's APIs (Reminders, Settings), and with which token.
+    api_endpoint: str = API_ENDPOINT
+    api_token: str = Field(default_factory=lambda: f"simulator.{secrets.token_hex(16)}")
+    # Permission scopes the listener has granted this skill ("alexa::alerts:reminders:...").
+    granted: tuple[str, ...] = ()
 
     @classmethod
     def new(cls, device: DeviceName = "echo", locale: Locale = "en-US",
@@ -64,6 +69,16 @@ class Caller(_Value):
             device_id=f"amzn1.ask.device.{secrets.token_hex(24).upper()}",
             device=device, locale=locale, skill_id=skill_id,
         )
+
+    def user(self) -> dict[str, Any]:
+        """`context.System.user`: the id and, once any is granted, the permissions."""
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.granted:
+            user["permissions"] = {
+                "consentToken": self.api_token,
+                "scopes": {scope: {"status": "GRANTED"} for scope in self.granted},
+            }
+        return user
 
     @property
     def has_audio_player(self) -> bool:
@@ -77,6 +92,8 @@ class Session(_Value):
     id: str | None = None
     open: bool = False
     attributes: dict[str, Any] = {}
+    # The slot the skill asked for alone (Dialog.ElicitSlot), as (intent, slot).
+    eliciting: tuple[str, str] | None = None
 
 
 class Stream(_Value):
@@ -169,13 +186,13 @@ def _envelope(
     now: datetime,
 ) -> dict:
     application = {"applicationId": caller.skill_id}
-    user = {"userId": caller.user_id}
+    user = caller.user()
     system = {
         "application": application,
         "user": user,
         "device": {"deviceId": caller.device_id, "supportedInterfaces": DEVICES[caller.device]},
-        "apiEndpoint": API_ENDPOINT,
-        "apiAccessToken": f"simulator.{secrets.token_hex(16)}",
+        "apiEndpoint": caller.api_endpoint,
+        "apiAccessToken": caller.api_token,
     }
     context: dict[str, Any] = {"System": system}
     if caller.has_audio_player:

@@ -39,6 +39,8 @@ class Intent:
     name: str
     slots: tuple[tuple[str, str], ...] = ()
     samples: tuple[str, ...] = ()
+    # How people answer when asked for one slot alone, by slot ("at {time}").
+    slot_samples: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,10 @@ class InteractionModel:
                 name=intent["name"],
                 slots=tuple((slot["name"], slot["type"]) for slot in intent.get("slots", ())),
                 samples=tuple(intent.get("samples", ())),
+                slot_samples=tuple(
+                    (slot["name"], tuple(slot["samples"]))
+                    for slot in intent.get("slots", ()) if slot.get("samples")
+                ),
             )
             for intent in language["intents"]
         )

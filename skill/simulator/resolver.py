@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
+from skill.simulator.built_in_slots import slot_value
 from skill.simulator.language_model import (
     FilledSlot,
     Intent,
@@ -68,6 +69,22 @@ def resolve_utterance(model: InteractionModel, text: str) -> Utterance:
             # "Ask <skill> to <words it does not know>" still reaches the skill, as a fallback.
             return Utterance(invoked=True, intent=_request(model, rest) or _FALLBACK)
     return Utterance(invoked=False, intent=_request(model, heard) or _FALLBACK)
+
+
+def resolve_slot_answer(
+    model: InteractionModel, intent_name: str, slot: str, text: str
+) -> ResolvedIntent | None:
+    """The intent again, with `slot` filled, when the words answer the skill's question for
+    it ("at 8 pm" after "what time?"); None when they do not, and the words mean what they
+    would mean anywhere ("I need help now" is still the crisis intent)."""
+    intent = model.intent(intent_name)
+    samples = dict(intent.slot_samples).get(slot, ()) if intent else ()
+    if intent is None or not samples:
+        return None
+    answers = replace(model, intents=(Intent(intent.name, intent.slots, samples),))
+    found = _exact(answers, _stripped(normalize(text)) or normalize(text))
+    filled = found.slot(slot) if found else None
+    return found if filled is not None and filled.heard is not None else None
 
 
 @lru_cache(maxsize=8)
@@ -205,8 +222,11 @@ class _Template:
 
 
 def _filled(model: InteractionModel, name: str, kind: str, heard: str | None) -> FilledSlot:
-    """A slot with the value its words name: exactly, or else the longest one said within."""
-    values = model.values(kind) or ()
+    """A slot with the value its words name: exactly, or else the longest one said within;
+    a built-in type's value as Alexa gives it ("8 pm" is "20:00" in AMAZON.TIME)."""
+    values = model.values(kind)
+    if values is None:
+        return FilledSlot(name=name, type=kind, heard=slot_value(kind, heard))
     if heard is None or not values:
         return FilledSlot(name=name, type=kind, heard=heard)
     exact = next((value for value in values if heard in value.spoken), None)

@@ -148,11 +148,17 @@ def to_turn(request: Mapping[str, Any], response: Mapping[str, Any], clips: Clip
         request=describe_request(request),
         speech=speech_segments(body.get("outputSpeech"), clips),
         reprompt=speech_segments((body.get("reprompt") or {}).get("outputSpeech"), clips),
-        card=Card(card.get("title", ""), card.get("content") or card.get("text") or "")
-        if card else None,
+        card=_card(card) if card else None,
         directives=tuple(_describe_directive(d, clips) for d in body.get("directives") or ()),
         ends_session=body.get("shouldEndSession"),
     )
+
+
+def _card(card: Mapping[str, Any]) -> Card:
+    """A card as the Alexa app shows it; a permissions card by what it asks for."""
+    if card.get("type") == "AskForPermissionsConsent":
+        return Card("Permission requested", ", ".join(card.get("permissions") or ()))
+    return Card(card.get("title", ""), card.get("content") or card.get("text") or "")
 
 
 def _describe_slot(slot: Mapping[str, Any]) -> str:
@@ -184,6 +190,13 @@ def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
         return f"{kind} (screen): {title}" if title else kind
     if kind == "AudioPlayer.ClearQueue":
         return f"AudioPlayer.ClearQueue {directive.get('clearBehavior', '')}".rstrip()
+    if kind == "Dialog.ElicitSlot":
+        return f"{kind}: {directive.get('slotToElicit', '')}"
+    if kind == "Connections.SendRequest":
+        scope = (directive.get("payload") or {}).get("permissionScope", "")
+        return f"{kind} {directive.get('name', '')}: {scope}".rstrip(": ")
+    if kind == "Tasks.CompleteTask":
+        return f"{kind} {(directive.get('status') or {}).get('code', '')}".rstrip()
     return kind
 
 

@@ -22,7 +22,7 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(
         assert model["interactionModel"]["languageModel"]["invocationName"]
     assert "manifest" in json.loads((out / "skill.json").read_text())
     assert guidebook.read_text(encoding="utf-8") == render_guidebook(default_guide())
-    assert capsys.readouterr().out.count("wrote ") == len(LOCALES) + 4
+    assert capsys.readouterr().out.count("wrote ") == len(LOCALES) + 5  # with the task file
     listing = json.loads((out / "skill.json").read_text())["manifest"]["publishingInformation"]
     for locale in LOCALES:
         for uri in (listing["locales"][locale]["smallIconUri"],

@@ -225,7 +225,9 @@ def check_response(
         _check_ssml(said.reprompt, MAX_REPROMPT_AUDIO_SECONDS, seconds)
     if said.ssml and not said.ends:
         assert said.reprompt, "a session left open needs a reprompt"
-    if said.card:
+    if said.card and said.card["type"] == "AskForPermissionsConsent":
+        assert said.card["permissions"], "a permissions card names what it asks for"
+    elif said.card:
         assert said.card["type"] == "Simple" and said.card["title"] and said.card["content"]
         assert "<" not in said.card["content"]
     return said

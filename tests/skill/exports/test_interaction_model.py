@@ -49,10 +49,14 @@ def intent_named(model: dict[str, Any], name: str) -> dict[str, Any]:
     return next(intent for intent in model["intents"] if intent["name"] == name)
 
 
+# A spoken value for each built-in slot type the model uses, as Alexa would hear it.
+BUILT_IN_VALUES = {"AMAZON.TIME": [{"id": "20:00", "name": {"value": "8 pm"}}]}
+
+
 def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Each intent's samples with every custom slot filled by every name, normalised, each
-    with the answer the skill gives it."""
-    types = {kind["name"]: kind["values"] for kind in model["types"]}
+    """Each intent's samples with every custom slot filled by every name (a built-in slot by
+    one value), normalised, each with the answer the skill gives it."""
+    types = {**BUILT_IN_VALUES, **{kind["name"]: kind["values"] for kind in model["types"]}}
     answer = outcomes({kind["name"]: kind for kind in model["types"]})
     heard: dict[str, dict[str, str]] = {}
     for intent in model["intents"]:
@@ -128,7 +132,8 @@ def test_an_endpoint_can_be_written_into_skill_json() -> None:
 def test_writing_the_package_creates_the_ask_cli_layout(tmp_path: Path) -> None:
     written = write_package(default_guide(), tmp_path)
     assert {p.relative_to(tmp_path).as_posix() for p in written} == {
-        "skill.json", *(f"interactionModels/custom/{locale}.json" for locale in LOCALES)
+        "skill.json", "tasks/StartReflection.1.json",
+        *(f"interactionModels/custom/{locale}.json" for locale in LOCALES),
     }
 
 

@@ -1,0 +1,56 @@
+"""`nocontact say --api-endpoint URL --grant reminders`: reminders against a loopback API."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.cli import main
+from tests.skill.alexa_api import alexa_api
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_command_sets_a_daily_reminder_against_a_local_api(tmp_path: Path) -> None:
+    talk = tmp_path / "talk.json"
+    with alexa_api(tokens=None) as api:
+        def say(*words: str) -> str:
+            command = [sys.executable, "-m", "scripts.cli", "say", "--session", str(talk),
+                       "--api-endpoint", api.url, "--grant", "reminders", *words]
+            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+            assert done.returncode == 0, done.stderr
+            return done.stdout
+
+        asked = say("remind me to reflect every day at 8 pm")
+        assert "SetReminderIntent (time: '20:00')" in asked and "every day at 8 PM" in asked
+        assert api.reminders == {}
+        assert "I'll remind you every day at 8 PM" in say("yes")
+        (reminder,) = api.reminders.values()
+        assert "BYHOUR=20;BYMINUTE=0" in reminder["trigger"]["recurrence"]["recurrenceRules"][0]
+        assert "every day at 8 PM" in say("what reminders do I have")
+        say("stop my reflection reminders")
+        assert api.reminders == {}
+
+
+def test_a_time_asked_for_alone_is_heard_as_the_slot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    talk = tmp_path / "talk.json"
+    with alexa_api(tokens=None) as api:
+        base = ["say", "--session", str(talk), "--api-endpoint", api.url]
+        assert main([*base, "remind me to reflect"]) == 0
+        assert "Dialog.ElicitSlot: time" in capsys.readouterr().out
+        assert main([*base, "eight thirty in the evening"]) == 0
+        assert "time: '20:30'" in capsys.readouterr().out
+        assert main([*base, "yes"]) == 0
+        out = capsys.readouterr().out
+        assert "Connections.SendRequest AskFor: alexa::alerts:reminders:skill:readwrite" in out
+        assert api.calls == []
+
+
+def test_a_bad_api_endpoint_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match="must be an http:// or https:// URL"):
+        main(["say", "--api-endpoint", "ftp://x", "what reminders do I have"])
