@@ -74,5 +74,6 @@ def _check_part(
         if captions is None:
             problems.append(Problem(part.captions.key, "missing from the store"))
         elif hashlib.sha256(captions).hexdigest() != part.captions.sha256:
-            problems.append(Problem(part.captions.key, "contents differ from the manifest's sha256"))
+            changed = "contents differ from the manifest's sha256"
+            problems.append(Problem(part.captions.key, changed))
     return problems

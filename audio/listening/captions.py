@@ -63,11 +63,11 @@ def sentence_cues(
             start, end = previous_end, later
         end = min(max(end, start), duration)
         starts = tuple(
-            min(max(word.start, start), end)
+            round(min(max(word.start, start), end), 3)
             for word in timings[index][1:]
             if word is not None
         )
-        cues.append(Cue(round(start, 3), round(end, 3), sentence, tuple(round(s, 3) for s in starts)))
+        cues.append(Cue(round(start, 3), round(end, 3), sentence, starts))
     return tuple(cues)
 
 

@@ -71,7 +71,9 @@ def _estimate(counts: list[Counter[Gram]]) -> tuple[dict[Gram, float], dict[Gram
     return probabilities, backoffs
 
 
-def _probability(gram: Gram, probabilities: dict[Gram, float], backoffs: dict[Gram, float]) -> float:
+def _probability(
+    gram: Gram, probabilities: dict[Gram, float], backoffs: dict[Gram, float]
+) -> float:
     """P(last word | the rest), backing off to shorter contexts as ARPA does."""
     if gram in probabilities:
         return probabilities[gram]
