@@ -81,7 +81,7 @@ class SectionOutcome:
     entry: SectionEntry
     source: Source
     uploaded: int
-    captioned: int = 0  # captions made and uploaded for clips that had none
+    captioned: int = 0  # clips captioned by this build (they had none)
 
     @property
     def skipped(self) -> int:
@@ -272,7 +272,7 @@ def _build_section(plan: SectionPlan, section: Section, context: _Context) -> Se
 def _captioned(
     entry: SectionEntry, section: Section, clips: Sequence[bytes] | None, context: _Context
 ) -> tuple[SectionEntry, int]:
-    """The entry with captions for every part, when the build makes them; objects uploaded.
+    """The entry with captions for every part, when the build makes them; how many it made.
 
     A part that already has captions keeps them: its key names its bytes, so they still fit.
     """
@@ -285,7 +285,6 @@ def _captioned(
     except AudioError as error:
         raise AudioError(f"section {entry.id!r}: {str(error).rstrip('.')}") from None
     parts: list[Part] = []
-    uploaded = 0
     for number, (part, vtt) in enumerate(zip(entry.parts, files, strict=True), start=1):
         digest = hashlib.sha256(vtt).hexdigest()
         captions = Captions(
@@ -296,9 +295,8 @@ def _captioned(
                 captions.key, vtt, content_type=CAPTIONS_CONTENT_TYPE,
                 cache_control=CLIP_CACHE_CONTROL,
             )
-            uploaded += 1
         parts.append(Part(**{**part.model_dump(exclude={"captions"}), "captions": captions}))
-    return entry.model_copy(update={"parts": tuple(parts)}), uploaded
+    return entry.model_copy(update={"parts": tuple(parts)}), len(parts)
 
 
 def _stored_clip(store: Store, key: str) -> bytes:
