@@ -25,6 +25,8 @@ from audio.listening.words import spoken_words
 SAMPLE_RATE = 16000  # what the acoustic model was trained on
 FRAMES_PER_SECOND = 100  # PocketSphinx's default frame rate
 DICTIONARY = "cmudict-en-us.dict"
+GENERIC_MODEL = "en-us.lm.bin"
+LANGUAGE_MODELS = ("guide", "generic")
 _WRITTEN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*")
 _ALTERNATE = re.compile(r"\(\d+\)$")  # "with(2)": the dictionary's second pronunciation
 _NOT_WORDS = {"<s>", "</s>", "<sil>"}
@@ -47,9 +49,16 @@ class WordTiming:
 class Recognizer:
     """Offline English recognition and alignment for the words of the given texts."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
-        """`texts` are what clips may say, one utterance each (a section's narration)."""
+    def __init__(self, texts: Sequence[str], language_model: str = "guide") -> None:
+        """`texts` are what clips may say, one utterance each (a section's narration).
+
+        `language_model` is "guide" (an n-gram model of the texts, what the check uses) or
+        "generic" (PocketSphinx's own English model, which the benchmark compares it with).
+        """
+        if language_model not in LANGUAGE_MODELS:
+            raise ValueError(f"language_model must be one of {', '.join(LANGUAGE_MODELS)}")
         self._texts = tuple(texts)
+        self._language_model = language_model
         self._lock = threading.Lock()
         self._decoders: dict[str, Any] = {}
         self._pronunciations: dict[str, str] | None = None
@@ -102,6 +111,8 @@ class Recognizer:
         if purpose not in self._decoders:
             if purpose == "align":
                 decoder = _decoder(lm=None)
+            elif self._language_model == "generic":
+                decoder = _decoder(lm=os.path.join(_model_dir(), GENERIC_MODEL))
             else:
                 texts = [self.usable(spoken_words(text)) for text in self._texts]
                 decoder = _decoder_with_model(arpa_model(texts))

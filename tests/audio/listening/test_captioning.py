@@ -33,7 +33,8 @@ def test_every_clip_has_captions_of_its_sentences_in_order(
         data = store.get(part.captions.key)
         assert data is not None and len(data) == part.captions.bytes
         cues = parse_webvtt(data)
-        assert [cue.text for cue in cues] == list(narrated_sentences(three_sections.section(entry.id)))
+        sentences = narrated_sentences(three_sections.section(entry.id))
+        assert [cue.text for cue in cues] == list(sentences)
         times = [t for cue in cues for t in (cue.start, *cue.word_starts, cue.end)]
         assert times == sorted(times)
         assert 0 <= cues[0].start < 1.0 and cues[-1].end <= part.duration
