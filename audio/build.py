@@ -274,10 +274,23 @@ def _captioned(
 ) -> tuple[SectionEntry, int]:
     """The entry with captions for every part, when the build makes them; how many it made.
 
-    A part that already has captions keeps them: its key names its bytes, so they still fit.
+    A part whose captions are in the store keeps them: its key names its bytes, so they still
+    fit. Captions gone from the store are made again, or, in a build without captions,
+    dropped from the entry, so the manifest never lists a file the store lacks.
     """
-    if context.recognizer is None or all(part.captions for part in entry.parts):
+    stored = [
+        part.captions is not None
+        and context.state.stored.get(part.captions.key) == part.captions.bytes
+        for part in entry.parts
+    ]
+    if all(stored):
         return entry, 0
+    if context.recognizer is None:
+        kept = tuple(
+            part if present else part.model_copy(update={"captions": None})
+            for part, present in zip(entry.parts, stored, strict=True)
+        )
+        return entry.model_copy(update={"parts": kept}), 0
     if clips is None:
         clips = [_stored_clip(context.store, part.key) for part in entry.parts]
     try:

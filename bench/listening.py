@@ -156,7 +156,7 @@ def report(figures: Figures) -> str:
     lines.append(
         f"caption alignment: {figures.alignment_seconds:.1f} s = "
         f"{figures.alignment_real_time_factor:.3f}x the audio's length "
-        f"({figures.alignment_cpu_real_time_factor:.3f}x in CPU time, decoding the MP3 included)"
+        f"({figures.alignment_cpu_real_time_factor:.3f}x in CPU time, ffmpeg apart)"
     )
     return "\n".join(lines)
 

@@ -104,3 +104,26 @@ def test_a_listening_build_publishes_nothing_when_a_clip_says_the_wrong_words(
             ClipCache(tmp_path / "c"), BuildOptions(listen=True),
         )
     assert (tmp_path / "store" / "manifest.json").read_bytes() == before
+
+
+def test_captions_gone_from_the_store_are_made_again_or_no_longer_listed(
+    captioned_store: Path, tmp_path: Path, three_sections: Guide, offline_voice: Voice
+) -> None:
+    shutil.copytree(captioned_store, tmp_path / "store")
+    store = LocalStore(tmp_path / "store")
+    captioned = published(store)
+    lost = captioned.sections[1].parts[0]
+    assert lost.captions is not None
+    store.delete([lost.captions.key])
+    without = build_store(
+        three_sections, store, offline_voice, RenderSettings(), ClipCache(tmp_path / "c"),
+        BuildOptions(),
+    )
+    assert without.published and published(store).sections[1].parts[0].captions is None
+    assert published(store).sections[0] == captioned.sections[0]
+    again = build_store(
+        three_sections, store, offline_voice, RenderSettings(), ClipCache(tmp_path / "c"),
+        BuildOptions(captions=True),
+    )
+    assert (again.captioned, again.uploaded) == (1, 0)
+    assert published(store) == captioned
