@@ -3,6 +3,7 @@ section, a clip cut in half and white noise fail; an undecodable clip is named."
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -100,4 +101,9 @@ def test_an_undecodable_clip_gets_one_sentence_naming_it(
     [line] = [line for line in out.splitlines() if "FAIL" in line and "cannot be decoded" in line]
     assert part.key in line and line.rstrip().endswith("build the audio again")
     assert line.count(". ") == 0  # one sentence
+    assert main(["check", "--store", str(tmp_path / "store"), "--listen", "--json"]) == 1
+    listening = json.loads(capsys.readouterr().out)["listening"]
+    assert [clip["ok"] for clip in listening["clips"]] == [False, True, True]
+    assert listening["clips"][0]["word_error_rate"] is None
+    assert all(clip["word_error_rate"] <= MAX_WORD_ERROR_RATE for clip in listening["clips"][1:])
     assert (tmp_path / "store" / "manifest.json").read_bytes() == before
