@@ -68,4 +68,12 @@ def _check_part(
         return [Problem(part.key, "missing from the store")]
     if hashlib.sha256(data).hexdigest() != part.sha256:
         return [Problem(part.key, "contents differ from the manifest's sha256")]
-    return [Problem(part.key, problem) for problem in clip_problems(data, settings)]
+    problems = [Problem(part.key, problem) for problem in clip_problems(data, settings)]
+    if part.captions is not None:
+        captions = store.get(part.captions.key)
+        if captions is None:
+            problems.append(Problem(part.captions.key, "missing from the store"))
+        elif hashlib.sha256(captions).hexdigest() != part.captions.sha256:
+            changed = "contents differ from the manifest's sha256"
+            problems.append(Problem(part.captions.key, changed))
+    return problems

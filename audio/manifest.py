@@ -14,9 +14,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 MANIFEST_KEY = "manifest.json"
@@ -30,17 +38,39 @@ def clip_key(section_id: str, sha256: str, number: int) -> str:
     return f"{CLIPS_PREFIX}{section_id}/{sha256[:16]}-{number}.mp3"
 
 
+def captions_key(section_id: str, sha256: str, number: int) -> str:
+    """Where part `number`'s WebVTT captions live, named by the captions' own SHA-256."""
+    return f"{CLIPS_PREFIX}{section_id}/{sha256[:16]}-{number}.vtt"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Captions(_Frozen):
+    """A clip's WebVTT captions: one cue per sentence, published before the manifest."""
+
+    key: str = Field(pattern=r"^clips/[a-z0-9-]+/[0-9a-f]{16}-[1-9][0-9]*\.vtt$")
+    sha256: str = Field(pattern=_HEX64)
+    bytes: int = Field(gt=0)
+
+
 class Part(_Frozen):
-    """One published clip: at most 240 seconds of a section."""
+    """One published clip: at most 240 seconds of a section, with its captions if built."""
 
     key: str = Field(pattern=r"^clips/[a-z0-9-]+/[0-9a-f]{16}-[1-9][0-9]*\.mp3$")
     sha256: str = Field(pattern=_HEX64)
     bytes: int = Field(gt=0)
     duration: float = Field(gt=0, le=MAX_PART_SECONDS)
+    captions: Captions | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_captions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A manifest built without captions reads exactly as it did before they existed.
+        data = handler(self)
+        if data.get("captions", ...) is None:
+            del data["captions"]
+        return data
 
 
 class SectionEntry(_Frozen):
@@ -58,6 +88,10 @@ class SectionEntry(_Frozen):
         )
         if tuple(part.key for part in self.parts) != expected:
             raise ValueError(f"section {self.id!r}: part keys must be {', '.join(expected)}")
+        for number, part in enumerate(self.parts, start=1):
+            wanted = part.captions and captions_key(self.id, part.captions.sha256, number)
+            if part.captions is not None and part.captions.key != wanted:
+                raise ValueError(f"section {self.id!r}: part {number}'s captions must be {wanted}")
         return self
 
     @property
@@ -84,8 +118,14 @@ class Manifest(_Frozen):
 
     @property
     def keys(self) -> frozenset[str]:
-        """Every clip key the manifest references."""
-        return frozenset(part.key for section in self.sections for part in section.parts)
+        """Every clip key the manifest references, captions included."""
+        return frozenset(
+            key
+            for section in self.sections
+            for part in section.parts
+            for key in (part.key, part.captions.key if part.captions else None)
+            if key is not None
+        )
 
     @property
     def parts(self) -> tuple[Part, ...]:

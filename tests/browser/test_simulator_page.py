@@ -173,3 +173,12 @@ def test_repeat_plays_a_one_part_section_again_from_its_start(page: Page) -> Non
         " return !clip.paused && clip.currentTime < 0.5; }"
     )
     expect(page.locator("#now-playing")).to_have_text(default_guide().sections[0].title)
+
+
+def test_the_player_shows_each_sentence_of_the_captions_as_it_plays(page: Page) -> None:
+    say(page, "play the whole guide")
+    expect(page.locator("#player-state")).to_have_text("Playing")
+    track = page.locator("#player-audio track")
+    expect(track).to_have_attribute("src", re.compile(r"/audio/clips/.+\.vtt$"))
+    expect(page.locator("#player-caption")).to_have_text("A short narration for testing.")
+    assert page.evaluate("window.violations") == []

@@ -6,12 +6,15 @@ import copy
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from audio.listening.captions import parse_webvtt
+from audio.manifest import parse_manifest
 from content import default_guide
 from skill.runtime.config import SkillConfig
 from skill.simulator.device import EVENTS, DeviceState
@@ -93,15 +96,33 @@ def test_guided_listening_reports_the_player_and_a_button_moves_it(client: Flask
         "PlayGuideIntent", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
     ]
     assert playing["state"]["player"]["activity"] == "PLAYING"
+    captions = playing["labels"].pop("captions")
     assert playing["labels"] == {
         "current": guide.sections[0].title, "queue": [guide.sections[1].title],
     }
+    assert captions.endswith(".vtt") and captions.startswith("http://127.0.0.1:8123/audio/clips/")
     moved = post(client, "/simulator/event", {
         "event": "next", "state": playing["state"], "offset_ms": 800,
     })
     assert moved["turns"][0]["request"] == "PlaybackController.NextCommandIssued"
     assert moved["turns"][0]["envelope"]["context"]["AudioPlayer"]["offsetInMilliseconds"] == 800
     assert moved["labels"]["current"] == guide.sections[1].title
+
+
+def test_a_playing_clips_captions_are_served_beside_it(
+    client: FlaskClient, short_store: Path  # noqa: F811
+) -> None:
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    manifest = parse_manifest((short_store / "manifest.json").read_bytes())
+    first = manifest.sections[0].parts[0]
+    assert first.captions is not None
+    url = playing["labels"]["captions"]
+    clip_url = playing["state"]["player"]["current"]["url"]
+    assert url == clip_url.replace(first.key, first.captions.key)
+    served = client.get(urlsplit(url).path)
+    assert served.status_code == 200 and served.mimetype == "text/vtt"
+    assert [cue.text for cue in parse_webvtt(served.data)] == ["A short narration for testing."]
+    assert "immutable" in served.headers["Cache-Control"]
 
 
 def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> None:

@@ -154,11 +154,32 @@
       audio.preload = "metadata";
       audio.src = segment.url;
       audio.setAttribute("aria-label", `Clip: ${segment.label}`);
-      figure.append(caption, audio);
+      const line = element("p", "caption-line");
+      figure.append(caption, audio, line);
+      showCaptions(audio, segment.captions, line);
       block.append(figure);
       if (clips) clips.push(audio);
     }
     return block;
+  }
+
+  // A clip's WebVTT captions, shown a sentence at a time as it plays (the track stays hidden:
+  // an <audio> element has nowhere to draw it).
+  function showCaptions(audio, url, line) {
+    for (const old of audio.querySelectorAll("track")) old.remove();
+    line.textContent = "";
+    if (!url) return;
+    const track = element("track");
+    track.kind = "captions";
+    track.srclang = "en";
+    track.label = "English";
+    track.src = url;
+    audio.append(track);
+    track.track.mode = "hidden";
+    track.track.addEventListener("cuechange", () => {
+      const cues = track.track.activeCues;
+      line.textContent = cues && cues.length ? cues[0].text.replace(/<[^>]*>/g, "") : "";
+    });
   }
 
   // Answers with clips play one after another, as a device would speak them; a stream that
@@ -208,6 +229,7 @@
     if (fresh) {
       playerAudio.dataset.token = player.current.token;
       playerAudio.src = player.current.url;
+      showCaptions(playerAudio, labels.captions, $("player-caption"));
     }
     if (fresh || replayed) {
       const seconds = player.offset_ms / 1000;
@@ -234,6 +256,7 @@
     playerAudio.pause();
     playerAudio.removeAttribute("src");
     delete playerAudio.dataset.token;
+    showCaptions(playerAudio, null, $("player-caption"));
     updatePlayer({ activity: "IDLE", current: null }, { current: null, queue: [] }, false);
     const device = $("device").selectedOptions[0];
     addLine("event", `${reason} on ${device ? device.textContent : "a device"}, ${$("locale").value}.`);
