@@ -25,9 +25,9 @@ Kind = Literal["opening", "prompt", "space", "close"]
 OPENING_ID = "reflect-opening"
 CLOSE_ID = "reflect-close"
 SPACE_ID = "reflect-space"
-# Alexa's voice reads about 150 words a minute; text is counted at a brisker 2.7 words a
-# second, so an estimate errs towards less time left for the spaces, never more.
-WORDS_PER_SECOND = 2.7
+# Alexa's voice reads about 150 words a minute (2.5 a second); text is counted as slower,
+# so an estimate errs towards less time left for the spaces, never more.
+WORDS_PER_SECOND = 2.2
 MIN_SPACE_SECONDS = 1.0
 
 

@@ -38,6 +38,8 @@ from skill.runtime.state import Turn
 logger = logging.getLogger(__name__)
 
 Action = Callable[[Listener, GuidedOrder], Response]
+# A player that played its last stream to the end: what to resume is whatever was kept.
+FINISHED = "FINISHED"
 
 
 def start_guided_reflection(
@@ -257,9 +259,10 @@ class GuidedReflectionHandler(AbstractRequestHandler):
         """A reflection to resume: loaded on the player, or kept from last time."""
         if not listener.has_audio_player or listener.in_conversation:
             return None
-        if parse_guided_token(listener.player.token):
-            return listener.player.token
-        if parse_token(listener.player.token):
+        player = listener.player
+        if parse_guided_token(player.token) and player.activity != FINISHED:
+            return player.token
+        if parse_token(player.token):
             return None  # the guide is loaded: resuming means the guide
         saved = listener.saved()
         return saved.token if saved else None
