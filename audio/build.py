@@ -166,7 +166,7 @@ def build_store(
     outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
     reflections = build_reflections(
         guide, voice, settings, cache, state, force=options.force,
-        upload=lambda key, mp3: _upload_clip(store, key, mp3),
+        upload=lambda key, mp3: upload_clip(store, key, mp3),
     )
     manifest = Manifest(
         voice=voice.id,
@@ -240,12 +240,12 @@ def _build_section(plan: SectionPlan, section: Section, context: _Context) -> Se
     for part, clip in zip(entry.parts, rendered, strict=True):
         if not context.state.needs_upload(part):
             continue
-        _upload_clip(context.store, part.key, clip.mp3)
+        upload_clip(context.store, part.key, clip.mp3)
         uploaded += 1
     return SectionOutcome(entry, source, uploaded=uploaded)
 
 
-def _upload_clip(store: Store, key: str, mp3: bytes) -> None:
+def upload_clip(store: Store, key: str, mp3: bytes) -> None:
     """Write one clip, immutable under its key."""
     store.put(key, mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL)
 

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, Literal
 from audio import chime, mpeg
 from audio.errors import AudioError, SynthesisError
 from audio.inventory import StoreState
-from audio.manifest import Action, Part, SectionEntry, Target, clip_key, plan_build
+from audio.manifest import (
+    Action,
+    Part,
+    SectionEntry,
+    SectionPlan,
+    Target,
+    clip_key,
+    plan_build,
+)
 from audio.narration import RenderedPart, plan_parts, render_part, speak
 from audio.settings import RenderSettings
 from audio.text import Paragraph, speech_paragraphs, speech_script
@@ -123,6 +131,18 @@ def render_space(
     return RenderedPart(number=1, mp3=mp3, duration=round(mpeg.scan(mp3).duration, 3))
 
 
+def plan_reflections(
+    guide: Guide, voice: Voice, settings: RenderSettings, state: StoreState, force: bool
+) -> tuple[SectionPlan, ...]:
+    """What each reflection clip needs, from fingerprints alone, as sections are planned."""
+    guided = guide.skill.guided_reflection
+    targets = [
+        Target(clip.id, clip.title, clip_fingerprint(clip, guided, voice.id, settings))
+        for clip in reflection_clips(guide)
+    ]
+    return plan_build(targets, state.previous, state.stored, force=force)
+
+
 @dataclass(frozen=True)
 class ReflectionsOutcome:
     """What building the reflection clips did."""
@@ -149,13 +169,9 @@ def build_reflections(
     """
     guided = guide.skill.guided_reflection
     clips = {clip.id: clip for clip in reflection_clips(guide)}
-    targets = [
-        Target(clip.id, clip.title, clip_fingerprint(clip, guided, voice.id, settings))
-        for clip in clips.values()
-    ]
     entries: list[SectionEntry] = []
     synthesized = cached = uploaded = 0
-    for plan in plan_build(targets, state.previous, state.stored, force=force):
+    for plan in plan_reflections(guide, voice, settings, state, force):
         if plan.action is Action.KEEP and plan.previous is not None:
             entries.append(plan.previous)
             continue

@@ -131,7 +131,8 @@ def speech_segments(speech: Mapping[str, Any] | None, clips: ClipIndex) -> tuple
         elif name == "p":
             segments += _text_segment(_PARAGRAPH)
         elif name == "break":
-            segments.append(Segment(quiet=_break_seconds(attributes)))
+            seconds = _break_seconds(attributes)
+            segments.append(Segment(quiet=seconds) if seconds else Segment(text=" "))
         elif name in _PAUSES:
             segments += _text_segment(" ")
         position = tag.end()

@@ -318,9 +318,7 @@ def test_a_guided_reflection_alone_takes_the_section_just_heard(tmp_path: Path) 
 
 def test_a_guided_reflection_with_nothing_heard_picks_a_section(tmp_path: Path) -> None:
     said = phone_session(tmp_path, SHORT).send(intent(intents.GUIDED_REFLECTION), new=True)
-    picked = {
-        section.id for section in GUIDEBOOK.sections if url_of(prompt_id(section.id, 1)) in said.audio
-    }
+    picked = {s.id for s in GUIDEBOOK.sections if url_of(prompt_id(s.id, 1)) in said.audio}
     assert len(picked) == 1
 
 
