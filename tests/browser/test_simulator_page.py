@@ -173,3 +173,21 @@ def test_repeat_plays_a_one_part_section_again_from_its_start(page: Page) -> Non
         " return !clip.paused && clip.currentTime < 0.5; }"
     )
     expect(page.locator("#now-playing")).to_have_text(default_guide().sections[0].title)
+
+
+def test_a_guided_reflections_space_counts_down_in_the_player(page: Page) -> None:
+    guided = default_guide().skill.guided_reflection
+    say(page, "guide me through a reflection on guilt")
+    now_playing = page.locator("#now-playing")
+    expect(now_playing).to_have_text(guided.title, timeout=TIMEOUT_MS)
+    for _ in range(2):  # the opening, then the first prompt, run to their ends
+        title = now_playing.text_content()
+        page.eval_on_selector("#player-audio", "a => { a.currentTime = a.duration - 0.2; }")
+        expect(now_playing).not_to_have_text(title or "", timeout=TIMEOUT_MS)
+    expect(now_playing).to_have_text(guided.space_title, timeout=TIMEOUT_MS)
+    countdown = page.locator("#space-countdown")
+    expect(countdown).to_be_visible(timeout=TIMEOUT_MS)
+    expect(countdown).to_have_text(re.compile(r"Space to think: 0:[0-4]\d left"), timeout=TIMEOUT_MS)
+    first = countdown.text_content()
+    expect(countdown).not_to_have_text(first or "", timeout=TIMEOUT_MS)  # it counts down
+    assert page.evaluate("window.violations") == []
