@@ -41,6 +41,7 @@ from audio.manifest import (
     plan_build,
 )
 from audio.narration import RenderedPart, narrate_section, section_fingerprint
+from audio.reflections import build_reflections
 from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
@@ -181,10 +182,15 @@ def build_store(
         recognizer if options.captions else None,
     )
     outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
+    reflections = build_reflections(
+        guide, voice, settings, cache, state, force=options.force,
+        upload=lambda key, mp3: upload_clip(store, key, mp3),
+    )
     manifest = Manifest(
         voice=voice.id,
         render=settings.fingerprint(),
         sections=tuple(outcome.entry for outcome in outcomes),
+        reflections=reflections.entries,
     )
     listened = None
     if recognizer is not None and options.listen:
@@ -200,7 +206,7 @@ def build_store(
         clips=len(manifest.parts),
         synthesized=sum(outcome.source is Source.VOICE for outcome in outcomes),
         cached=sum(outcome.source is Source.CACHE for outcome in outcomes),
-        uploaded=sum(outcome.uploaded for outcome in outcomes),
+        uploaded=sum(outcome.uploaded for outcome in outcomes) + reflections.uploaded,
         pruned=len(pruned),
         published=published,
         duration=round(sum(section.duration for section in manifest.sections), 2),
@@ -261,9 +267,7 @@ def _build_section(plan: SectionPlan, section: Section, context: _Context) -> Se
     for part, clip in zip(entry.parts, rendered, strict=True):
         if not context.state.needs_upload(part):
             continue
-        context.store.put(
-            part.key, clip.mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL
-        )
+        upload_clip(context.store, part.key, clip.mp3)
         uploaded += 1
     entry, captions = _captioned(entry, section, [clip.mp3 for clip in rendered], context)
     return SectionOutcome(entry, source, uploaded=uploaded, captioned=captions)
@@ -317,6 +321,11 @@ def _stored_clip(store: Store, key: str) -> bytes:
     if data is None:
         raise AudioError(f"{store.uri(key)} is missing; build again with --force")
     return data
+
+
+def upload_clip(store: Store, key: str, mp3: bytes) -> None:
+    """Write one clip, immutable under its key."""
+    store.put(key, mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL)
 
 
 def _rendered_parts(

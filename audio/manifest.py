@@ -107,38 +107,49 @@ class Manifest(_Frozen):
     voice: str = Field(min_length=1)
     render: str = Field(min_length=1)
     sections: tuple[SectionEntry, ...]
+    # The guided reflection's clips (opening, each section's prompts, the space, the close),
+    # narrated by the same voice; listed apart so nothing plays them as part of the guide.
+    reflections: tuple[SectionEntry, ...] = ()
 
     @model_validator(mode="after")
     def _unique_sections(self) -> Manifest:
-        ids = [section.id for section in self.sections]
+        ids = [entry.id for entry in self.entries]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise ValueError(f"sections repeated: {', '.join(repeated)}")
         return self
 
     @property
+    def entries(self) -> tuple[SectionEntry, ...]:
+        """Every section, then every reflection clip."""
+        return self.sections + self.reflections
+
+    @property
     def keys(self) -> frozenset[str]:
-        """Every clip key the manifest references, captions included."""
+        """Every clip key the manifest references: reflection clips and captions included."""
         return frozenset(
             key
-            for section in self.sections
-            for part in section.parts
+            for part in self.parts
             for key in (part.key, part.captions.key if part.captions else None)
             if key is not None
         )
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        """Every part in playing order."""
-        return tuple(part for section in self.sections for part in section.parts)
+        """Every part: the sections' in playing order, then the reflection clips'."""
+        return tuple(part for entry in self.entries for part in entry.parts)
 
-    def entry(self, section_id: str) -> SectionEntry | None:
-        """The section with this id, or None."""
-        return next((s for s in self.sections if s.id == section_id), None)
+    def entry(self, entry_id: str) -> SectionEntry | None:
+        """The section or reflection clip with this id, or None."""
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def to_json(self) -> bytes:
-        """The manifest as published: indented UTF-8 JSON, stable for equal manifests."""
-        return (self.model_dump_json(indent=2) + "\n").encode("utf-8")
+        """The manifest as published: indented UTF-8 JSON, stable for equal manifests.
+
+        A manifest without reflection clips is written as before they existed.
+        """
+        exclude = None if self.reflections else {"reflections"}
+        return (self.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
 
 
 def manifest_changed(previous: Manifest | None, manifest: Manifest) -> bool:

@@ -14,7 +14,8 @@ from skill.runtime import SkillError
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
-from skill.runtime.handlers import Family, Resources, builtins, listening, navigation, privacy
+from skill.runtime.handlers import Family, Resources, builtins, guided, listening, navigation
+from skill.runtime.handlers import privacy
 from skill.runtime.handlers import reflection, safety, topics
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
 
@@ -26,8 +27,9 @@ SAFETY: tuple[Family, ...] = (safety.handlers,)
 # Skill events (disabling the skill deletes the listener's place); no utterance reaches them.
 PRIVACY: tuple[Family, ...] = (privacy.handlers,)
 # Guided listening (AudioPlayer handlers) goes here, ahead of the conversation's own
-# Next, Previous, Pause and Resume, so playback controls reach the player first.
-AUDIO_PLAYER: tuple[Family, ...] = (listening.handlers,)
+# Next, Previous, Pause and Resume, so playback controls reach the player first; a guided
+# reflection's ahead of the guide's, so its tracks are never taken for the guide.
+AUDIO_PLAYER: tuple[Family, ...] = (guided.handlers, listening.handlers)
 CONVERSATION: tuple[Family, ...] = (topics.handlers, reflection.handlers, navigation.handlers)
 # Launch, help, stop and the rest, ending with the catch-all for anything no one took.
 FRAME: tuple[Family, ...] = (builtins.handlers,)

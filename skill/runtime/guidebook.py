@@ -159,6 +159,18 @@ class Words(NamedTuple):
     screen_hint: str
 
 
+class Guided(NamedTuple):
+    """A guided reflection's words, its space to think after each prompt, and its chime."""
+
+    title: str
+    space_title: str
+    opening: str
+    close: str
+    finished: str
+    space_seconds: int
+    chime: bool
+
+
 @dataclass(frozen=True)
 class Guidebook:
     """Sections in article order, the skill's words and the crisis answer."""
@@ -168,6 +180,7 @@ class Guidebook:
     crisis: Crisis
     # Every spoken name of a section, normalised, to its id: a safety net for unresolved slots.
     phrases: dict[str, str]
+    guided: Guided
 
     @cached_property
     def _by_id(self) -> dict[str, Section]:
@@ -227,6 +240,7 @@ def parse_guidebook(data: dict[str, Any]) -> Guidebook:
         words=Words(**{field: data["words"][field] for field in Words._fields}),
         crisis=parse_crisis(data["crisis"]),
         phrases=dict(data["phrases"]),
+        guided=Guided(**{field: data["guided"][field] for field in Guided._fields}),
     )
 
 

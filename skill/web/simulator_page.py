@@ -55,7 +55,7 @@ DEVICE_LABELS = {
 }
 # Intents with a quick-phrase button, in the order shown.
 PHRASE_INTENTS = (
-    intents.HELP, intents.CRISIS, intents.REFLECT, intents.PLAY_GUIDE,
+    intents.HELP, intents.CRISIS, intents.REFLECT, intents.GUIDED_REFLECTION, intents.PLAY_GUIDE,
     intents.CONTINUE_LISTENING, intents.YES, intents.NO, intents.STOP,
 )
 # Far longer than anything said in one breath; keeps a pasted essay out of the matcher.
@@ -214,14 +214,18 @@ def _phrases(model: InteractionModel, skill: SkillText) -> list[dict[str, str]]:
 
 
 def _segments_json(segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
-    return [
-        {"kind": "text", "text": s.text} if s.clip is None
-        else {
-            "kind": "audio", "url": s.clip.url, "label": s.clip.label,
-            "captions": captions_url(s.clip.url),
-        }
-        for s in segments
-    ]
+    return [_segment_json(s) for s in segments]
+
+
+def _segment_json(segment: Segment) -> dict[str, Any]:
+    if segment.quiet:
+        return {"kind": "quiet", "seconds": segment.quiet}
+    if segment.clip is None:
+        return {"kind": "text", "text": segment.text}
+    return {
+        "kind": "audio", "url": segment.clip.url, "label": segment.clip.label,
+        "captions": captions_url(segment.clip.url),
+    }
 
 
 def captions_url(url: str) -> str | None:
@@ -276,8 +280,11 @@ def _labels(player: Player, simulation: Simulation) -> dict[str, Any]:
         clip = simulation.clips.clip(item.url)
         return clip.label if clip.place else item.title or clip.label
 
+    current = simulation.clips.clip(player.current.url) if player.current else None
     return {
         "current": label(player.current) if player.current else None,
         "captions": captions_url(player.current.url) if player.current else None,
         "queue": [label(item) for item in player.queue],
+        # The current stream is a guided reflection's space to think: the page counts it down.
+        "space": bool(current and current.place and current.place.space),
     }
