@@ -8,6 +8,7 @@ Running the build again finishes the job, reusing whatever was already rendered 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -20,19 +21,27 @@ from pydantic import ValidationError
 from audio.cache import ClipCache
 from audio.errors import AudioError, StoreError
 from audio.inventory import UNREADABLE_PREVIOUS, StoreState, doomed_clips, read_state
+from audio.listening.captioning import caption_clips
+from audio.listening.captions import MIME_TYPE as CAPTIONS_CONTENT_TYPE
+from audio.listening.check import failure_summary, guide_recognizer, listen_to_manifest
+from audio.listening.recognizer import Recognizer
+from audio.listening.words import narrated_sentences
 from audio.manifest import (
     MANIFEST_KEY,
     Action,
+    Captions,
     Manifest,
     Part,
     SectionEntry,
     SectionPlan,
     Target,
+    captions_key,
     clip_key,
     manifest_changed,
     plan_build,
 )
 from audio.narration import RenderedPart, narrate_section, section_fingerprint
+from audio.reflections import build_reflections
 from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
@@ -62,6 +71,8 @@ class BuildOptions:
     jobs: int = 1
     force: bool = False  # narrate anew, ignoring the cache; new clips get new keys
     prune: bool = False
+    captions: bool = False  # align every clip lacking captions and publish its WebVTT
+    listen: bool = False  # hear every clip before publishing; refuse to publish on a failure
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,7 @@ class SectionOutcome:
     entry: SectionEntry
     source: Source
     uploaded: int
+    captioned: int = 0  # clips captioned by this build (they had none)
 
     @property
     def skipped(self) -> int:
@@ -93,6 +105,8 @@ class BuildReport:
     duration: float  # seconds of audio in the manifest
     seconds: float  # wall-clock time of the build
     dry_run: bool = False
+    captioned: int = 0  # clips given captions by this build
+    listened: float | None = None  # the listening check's real-time factor, when it ran
     actions: tuple[str, ...] = ()  # a dry run's "Would …" lines
     prune_error: str | None = None  # the manifest is published even when pruning fails
 
@@ -146,6 +160,7 @@ class _Context:
     album: str
     force: bool
     state: StoreState
+    recognizer: Recognizer | None = None  # set when the build captions its clips
 
 
 def build_store(
@@ -161,13 +176,28 @@ def build_store(
     started = time.perf_counter()
     state = read_state(store)
     plans = plan_sections(guide, voice, settings, state, options.force)
-    context = _Context(store, voice, settings, cache, guide.skill.name, options.force, state)
+    recognizer = guide_recognizer(guide) if options.captions or options.listen else None
+    context = _Context(
+        store, voice, settings, cache, guide.skill.name, options.force, state,
+        recognizer if options.captions else None,
+    )
     outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
+    reflections = build_reflections(
+        guide, voice, settings, cache, state, force=options.force,
+        upload=lambda key, mp3: upload_clip(store, key, mp3),
+    )
     manifest = Manifest(
         voice=voice.id,
         render=settings.fingerprint(),
         sections=tuple(outcome.entry for outcome in outcomes),
+        reflections=reflections.entries,
     )
+    listened = None
+    if recognizer is not None and options.listen:
+        heard = listen_to_manifest(manifest, guide, store.get, recognizer)
+        if not heard.ok:
+            raise AudioError(failure_summary(heard))
+        listened = round(heard.real_time_factor, 3)
     published = publish_manifest(store, manifest, state.previous)
     pruned, prune_error = _prune(store, manifest, state) if options.prune else ((), None)
     return BuildReport(
@@ -176,11 +206,13 @@ def build_store(
         clips=len(manifest.parts),
         synthesized=sum(outcome.source is Source.VOICE for outcome in outcomes),
         cached=sum(outcome.source is Source.CACHE for outcome in outcomes),
-        uploaded=sum(outcome.uploaded for outcome in outcomes),
+        uploaded=sum(outcome.uploaded for outcome in outcomes) + reflections.uploaded,
         pruned=len(pruned),
         published=published,
         duration=round(sum(section.duration for section in manifest.sections), 2),
         seconds=round(time.perf_counter() - started, 3),
+        captioned=sum(outcome.captioned for outcome in outcomes),
+        listened=listened,
         prune_error=prune_error,
     )
 
@@ -227,18 +259,73 @@ def _run_sections(
 def _build_section(plan: SectionPlan, section: Section, context: _Context) -> SectionOutcome:
     """Get the section's clips (cache or voice) and upload the ones the store lacks."""
     if plan.action is Action.KEEP and plan.previous is not None:
-        return SectionOutcome(plan.previous, Source.STORE, uploaded=0)
+        entry, captioned = _captioned(plan.previous, section, None, context)
+        return SectionOutcome(entry, Source.STORE, uploaded=0, captioned=captioned)
     rendered, source = _rendered_parts(plan, section, context)
     entry = section_entry(plan.target, rendered)
     uploaded = 0
     for part, clip in zip(entry.parts, rendered, strict=True):
         if not context.state.needs_upload(part):
             continue
-        context.store.put(
-            part.key, clip.mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL
-        )
+        upload_clip(context.store, part.key, clip.mp3)
         uploaded += 1
-    return SectionOutcome(entry, source, uploaded=uploaded)
+    entry, captions = _captioned(entry, section, [clip.mp3 for clip in rendered], context)
+    return SectionOutcome(entry, source, uploaded=uploaded, captioned=captions)
+
+
+def _captioned(
+    entry: SectionEntry, section: Section, clips: Sequence[bytes] | None, context: _Context
+) -> tuple[SectionEntry, int]:
+    """The entry with captions for every part, when the build makes them; how many it made.
+
+    A part whose captions are in the store keeps them: its key names its bytes, so they still
+    fit. Captions gone from the store are made again, or, in a build without captions,
+    dropped from the entry, so the manifest never lists a file the store lacks.
+    """
+    stored = [
+        part.captions is not None
+        and context.state.stored.get(part.captions.key) == part.captions.bytes
+        for part in entry.parts
+    ]
+    if all(stored):
+        return entry, 0
+    if context.recognizer is None:
+        kept = tuple(
+            part if present else part.model_copy(update={"captions": None})
+            for part, present in zip(entry.parts, stored, strict=True)
+        )
+        return entry.model_copy(update={"parts": kept}), 0
+    if clips is None:
+        clips = [_stored_clip(context.store, part.key) for part in entry.parts]
+    try:
+        files = caption_clips(narrated_sentences(section), clips, context.recognizer)
+    except AudioError as error:
+        raise AudioError(f"section {entry.id!r}: {str(error).rstrip('.')}") from None
+    parts: list[Part] = []
+    for number, (part, vtt) in enumerate(zip(entry.parts, files, strict=True), start=1):
+        digest = hashlib.sha256(vtt).hexdigest()
+        captions = Captions(
+            key=captions_key(entry.id, digest, number), sha256=digest, bytes=len(vtt)
+        )
+        if context.state.stored.get(captions.key) != captions.bytes:
+            context.store.put(
+                captions.key, vtt, content_type=CAPTIONS_CONTENT_TYPE,
+                cache_control=CLIP_CACHE_CONTROL,
+            )
+        parts.append(Part(**{**part.model_dump(exclude={"captions"}), "captions": captions}))
+    return entry.model_copy(update={"parts": tuple(parts)}), len(parts)
+
+
+def _stored_clip(store: Store, key: str) -> bytes:
+    data = store.get(key)
+    if data is None:
+        raise AudioError(f"{store.uri(key)} is missing; build again with --force")
+    return data
+
+
+def upload_clip(store: Store, key: str, mp3: bytes) -> None:
+    """Write one clip, immutable under its key."""
+    store.put(key, mp3, content_type=CLIP_CONTENT_TYPE, cache_control=CLIP_CACHE_CONTROL)
 
 
 def _rendered_parts(

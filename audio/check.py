@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from audio.inventory import fetch_manifest, stored_sizes
-from audio.manifest import MANIFEST_KEY, ManifestError, Part
+from audio.manifest import CLIPS_PREFIX, MANIFEST_KEY, ManifestError, Part
+from audio.reflections import SPACE_ID
 from audio.render import RenderSettings, clip_problems
 from audio.stores import Store
 
@@ -68,4 +69,16 @@ def _check_part(
         return [Problem(part.key, "missing from the store")]
     if hashlib.sha256(data).hexdigest() != part.sha256:
         return [Problem(part.key, "contents differ from the manifest's sha256")]
-    return [Problem(part.key, problem) for problem in clip_problems(data, settings)]
+    silent_ok = part.key.startswith(f"{CLIPS_PREFIX}{SPACE_ID}/")
+    problems = [
+        Problem(part.key, problem)
+        for problem in clip_problems(data, settings, silent_ok=silent_ok)
+    ]
+    if part.captions is not None:
+        captions = store.get(part.captions.key)
+        if captions is None:
+            problems.append(Problem(part.captions.key, "missing from the store"))
+        elif hashlib.sha256(captions).hexdigest() != part.captions.sha256:
+            changed = "contents differ from the manifest's sha256"
+            problems.append(Problem(part.captions.key, changed))
+    return problems

@@ -14,9 +14,17 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 MANIFEST_KEY = "manifest.json"
@@ -30,17 +38,39 @@ def clip_key(section_id: str, sha256: str, number: int) -> str:
     return f"{CLIPS_PREFIX}{section_id}/{sha256[:16]}-{number}.mp3"
 
 
+def captions_key(section_id: str, sha256: str, number: int) -> str:
+    """Where part `number`'s WebVTT captions live, named by the captions' own SHA-256."""
+    return f"{CLIPS_PREFIX}{section_id}/{sha256[:16]}-{number}.vtt"
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Captions(_Frozen):
+    """A clip's WebVTT captions: one cue per sentence, published before the manifest."""
+
+    key: str = Field(pattern=r"^clips/[a-z0-9-]+/[0-9a-f]{16}-[1-9][0-9]*\.vtt$")
+    sha256: str = Field(pattern=_HEX64)
+    bytes: int = Field(gt=0)
+
+
 class Part(_Frozen):
-    """One published clip: at most 240 seconds of a section."""
+    """One published clip: at most 240 seconds of a section, with its captions if built."""
 
     key: str = Field(pattern=r"^clips/[a-z0-9-]+/[0-9a-f]{16}-[1-9][0-9]*\.mp3$")
     sha256: str = Field(pattern=_HEX64)
     bytes: int = Field(gt=0)
     duration: float = Field(gt=0, le=MAX_PART_SECONDS)
+    captions: Captions | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_captions(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A manifest built without captions reads exactly as it did before they existed.
+        data = handler(self)
+        if data.get("captions", ...) is None:
+            del data["captions"]
+        return data
 
 
 class SectionEntry(_Frozen):
@@ -58,6 +88,10 @@ class SectionEntry(_Frozen):
         )
         if tuple(part.key for part in self.parts) != expected:
             raise ValueError(f"section {self.id!r}: part keys must be {', '.join(expected)}")
+        for number, part in enumerate(self.parts, start=1):
+            wanted = part.captions and captions_key(self.id, part.captions.sha256, number)
+            if part.captions is not None and part.captions.key != wanted:
+                raise ValueError(f"section {self.id!r}: part {number}'s captions must be {wanted}")
         return self
 
     @property
@@ -73,32 +107,49 @@ class Manifest(_Frozen):
     voice: str = Field(min_length=1)
     render: str = Field(min_length=1)
     sections: tuple[SectionEntry, ...]
+    # The guided reflection's clips (opening, each section's prompts, the space, the close),
+    # narrated by the same voice; listed apart so nothing plays them as part of the guide.
+    reflections: tuple[SectionEntry, ...] = ()
 
     @model_validator(mode="after")
     def _unique_sections(self) -> Manifest:
-        ids = [section.id for section in self.sections]
+        ids = [entry.id for entry in self.entries]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
             raise ValueError(f"sections repeated: {', '.join(repeated)}")
         return self
 
     @property
+    def entries(self) -> tuple[SectionEntry, ...]:
+        """Every section, then every reflection clip."""
+        return self.sections + self.reflections
+
+    @property
     def keys(self) -> frozenset[str]:
-        """Every clip key the manifest references."""
-        return frozenset(part.key for section in self.sections for part in section.parts)
+        """Every clip key the manifest references: reflection clips and captions included."""
+        return frozenset(
+            key
+            for part in self.parts
+            for key in (part.key, part.captions.key if part.captions else None)
+            if key is not None
+        )
 
     @property
     def parts(self) -> tuple[Part, ...]:
-        """Every part in playing order."""
-        return tuple(part for section in self.sections for part in section.parts)
+        """Every part: the sections' in playing order, then the reflection clips'."""
+        return tuple(part for entry in self.entries for part in entry.parts)
 
-    def entry(self, section_id: str) -> SectionEntry | None:
-        """The section with this id, or None."""
-        return next((s for s in self.sections if s.id == section_id), None)
+    def entry(self, entry_id: str) -> SectionEntry | None:
+        """The section or reflection clip with this id, or None."""
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def to_json(self) -> bytes:
-        """The manifest as published: indented UTF-8 JSON, stable for equal manifests."""
-        return (self.model_dump_json(indent=2) + "\n").encode("utf-8")
+        """The manifest as published: indented UTF-8 JSON, stable for equal manifests.
+
+        A manifest without reflection clips is written as before they existed.
+        """
+        exclude = None if self.reflections else {"reflections"}
+        return (self.model_dump_json(indent=2, exclude=exclude) + "\n").encode("utf-8")
 
 
 def manifest_changed(previous: Manifest | None, manifest: Manifest) -> bool:

@@ -23,6 +23,7 @@ from audio.manifest import (
     SectionPlan,
     manifest_changed,
 )
+from audio.reflections import plan_reflections
 from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
@@ -54,8 +55,22 @@ def preview_build(
         keys = [part.key for part in entry.parts if state.needs_upload(part)]
         actions.extend(f"Would upload {key} to {where}" for key in keys)
         uploads += len(keys)
-    manifest = Manifest(voice=voice.id, render=settings.fingerprint(), sections=tuple(known))
-    publish = len(known) < len(plans) or manifest_changed(state.previous, manifest)
+    clips = plan_reflections(guide, voice, settings, state, options.force)
+    clip_entries = [_known_entry(plan, cache, options.force) for plan in clips]
+    known_clips = [entry for entry in clip_entries if entry is not None]
+    for plan, entry in zip(clips, clip_entries, strict=True):
+        if entry is None:
+            actions.append(f"Would narrate and upload reflection clip {plan.target.id} to {where}")
+            continue
+        keys = [part.key for part in entry.parts if state.needs_upload(part)]
+        actions.extend(f"Would upload {key} to {where}" for key in keys)
+        uploads += len(keys)
+    manifest = Manifest(
+        voice=voice.id, render=settings.fingerprint(), sections=tuple(known),
+        reflections=tuple(known_clips),
+    )
+    unknown = len(known) < len(plans) or len(known_clips) < len(clips)
+    publish = unknown or manifest_changed(state.previous, manifest)
     if publish:
         actions.append(f"Would publish {MANIFEST_KEY} to {where}")
     doomed = doomed_clips(manifest, state) if options.prune else ()

@@ -8,6 +8,7 @@ The format rules come from Alexa's SSML audio requirements (see ALEXA.md): MPEG-
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -200,8 +201,14 @@ def _read_tags(mp3: bytes) -> tuple[str | None, str | None]:
     return (str(title) if title else None, str(album) if album else None)
 
 
-def clip_problems(mp3: bytes, settings: RenderSettings = RenderSettings()) -> list[str]:
-    """Every way the clip breaks Alexa's audio rules or this project's targets; empty if none."""
+def clip_problems(
+    mp3: bytes, settings: RenderSettings = RenderSettings(), *, silent_ok: bool = False
+) -> list[str]:
+    """Every way the clip breaks Alexa's audio rules or this project's targets; empty if none.
+
+    `silent_ok` accepts a clip that is silence throughout (a space to think without a chime),
+    which has no loudness to measure.
+    """
     try:
         info = inspect_clip(mp3)
     except AudioError as error:
@@ -221,7 +228,8 @@ def clip_problems(mp3: bytes, settings: RenderSettings = RenderSettings()) -> li
         (info.damage is not None, f"damaged: {info.damage}"),
         (info.duration > settings.max_part_seconds,
          f"{info.duration:.1f} s long; Alexa plays at most {settings.max_part_seconds:g} s"),
-        (not abs(info.lufs - settings.target_lufs) <= settings.lufs_tolerance,
+        (not (silent_ok and info.lufs == -math.inf)
+         and not abs(info.lufs - settings.target_lufs) <= settings.lufs_tolerance,
          f"loudness {info.lufs:.1f} LUFS; the target is {settings.target_lufs:g} "
          f"± {settings.lufs_tolerance:g} LU"),
         (info.true_peak_dbtp > settings.true_peak_dbtp,

@@ -111,12 +111,16 @@ def _raw_synthesis(model: Any, guide: Any) -> tuple[float, float]:
     """Wall and CPU seconds for Piper alone to speak every sentence the build narrates."""
     from piper.config import SynthesisConfig
 
+    from audio.reflections import reflection_clips
     from audio.text import speech_paragraphs
+    from content.models import Block
 
+    # The sections, and the guided reflection's opening, prompts and close: all it narrates.
+    blocks = [block for section in guide.sections for block in section.blocks]
+    blocks += [Block(kind="paragraph", text=c.text) for c in reflection_clips(guide) if c.text]
     sentences = [
         sentence
-        for section in guide.sections
-        for paragraph in speech_paragraphs(section.blocks)
+        for paragraph in speech_paragraphs(blocks)
         for sentence in paragraph.sentences
     ]
     config = SynthesisConfig(normalize_audio=False)

@@ -182,6 +182,23 @@ class ReminderText(Frozen):
     routine_title: str = NonEmpty
 
 
+class GuidedReflection(Frozen):
+    """A guided reflection: a narrated opening, each prompt with a space to think, a close."""
+
+    # Clip titles, shown by players and screens.
+    title: str = NonEmpty
+    space_title: str = NonEmpty
+    opening: str = NonEmpty
+    close: str = NonEmpty
+    # Said when "next" is asked for after the last prompt.
+    finished: str = NonEmpty
+    # Seconds of quiet after each prompt; devices without AudioPlayer shorten them to fit
+    # Alexa's 240 seconds of audio per response.
+    space_seconds: int = Field(ge=5, le=120)
+    # A soft chime at the end of each space, so someone with closed eyes knows it is over.
+    chime: bool = True
+
+
 class SkillText(Frozen):
     """The skill's own words: welcome, help, disclaimer, crisis resources."""
 
@@ -197,6 +214,7 @@ class SkillText(Frozen):
     error: str = NonEmpty
     reflection_intro: str = NonEmpty
     reflection_outro: str = NonEmpty
+    guided_reflection: GuidedReflection
     more_prompt: str = NonEmpty
     declined: str = NonEmpty
     no_match: str = NonEmpty
@@ -215,7 +233,7 @@ class SkillText(Frozen):
 
 # The skill's own requests that phrasings.yaml words; AMAZON.* built-ins may be added to.
 REQUESTS = (
-    "topic", "reflect", "play_guide", "continue_listening", "forget_me",
+    "topic", "reflect", "guided_reflection", "play_guide", "continue_listening", "forget_me",
     "set_reminder", "list_reminders", "stop_reminders",
 )
 # What people in danger say, grouped so each kind of danger is covered on purpose.

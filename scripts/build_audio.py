@@ -69,6 +69,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "references (running skills may still play the previous one).",
     )
     parser.add_argument(
+        "--captions", action=argparse.BooleanOptionalAction, default=None,
+        help="Align every clip with its text and publish WebVTT captions beside it (about "
+        "0.02 s per second of audio; clips that have captions keep them). Default: on for "
+        "s3:// stores, off for folders.",
+    )
+    parser.add_argument(
+        "--listen", action="store_true",
+        help="Before publishing, decode every clip offline and compare it with its text; "
+        "publish nothing if a clip does not say what it should.",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="Print one JSON summary instead of text."
     )
     parser.add_argument(
@@ -130,7 +141,10 @@ def build(args: argparse.Namespace) -> int:
     except (AudioError, ContentError) as error:
         raise SystemExit(f"nocontact build: {error}") from None
     cache = ClipCache(args.cache_dir or default_cache_dir(os.environ))
-    options = BuildOptions(jobs=args.jobs, force=args.force, prune=args.prune)
+    captions = args.captions if args.captions is not None else args.store.startswith("s3://")
+    options = BuildOptions(
+        jobs=args.jobs, force=args.force, prune=args.prune, captions=captions, listen=args.listen
+    )
     try:
         if args.dry_run:
             report = preview_build(guide, store, voice, RenderSettings(), cache, options)
@@ -199,12 +213,17 @@ def _summary(report: BuildReport) -> str:
     minutes, seconds = divmod(round(report.duration), 60)
     manifest = "published manifest.json" if report.published else "manifest.json unchanged"
     pruned = f", deleted {report.pruned} old clips" if report.pruned else ""
+    captioned = f"captioned {report.captioned} clips; " if report.captioned else ""
+    listened = (
+        f"\nEvery clip says its text (listening took {report.listened:.2f}x the audio's length)."
+        if report.listened is not None else ""
+    )
     return (
         f"{report.store}: {report.sections} sections, {report.clips} clips, "
         f"{minutes} min {seconds} s of audio.\n"
         f"Narrated {report.synthesized} sections and took {report.cached} from the cache; "
-        f"uploaded {report.uploaded} clips ({report.skipped} already there); "
-        f"{manifest}{pruned}; {report.seconds:.1f} s."
+        f"uploaded {report.uploaded} clips ({report.skipped} already there); {captioned}"
+        f"{manifest}{pruned}; {report.seconds:.1f} s.{listened}"
     )
 
 

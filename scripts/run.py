@@ -38,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--build-only", action="store_true", help="Build the audio, then stop without serving."
     )
+    parser.add_argument(
+        "--captions", action="store_true",
+        help="Caption every clip (nocontact build --captions), so the simulator shows them.",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -52,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         config = None if args.build_only else serve_config(serve_args, os.environ)
     except SkillError as error:
         raise SystemExit(f"nocontact run: {error}") from None
-    build = parser.parse_args(["build"])
+    build = parser.parse_args(["build", *(["--captions"] if args.captions else [])])
     status = build.handler(build)
     if status or config is None:
         return status

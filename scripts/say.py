@@ -261,7 +261,9 @@ def _speech_lines(label: str, segments: tuple[Segment, ...]) -> list[str]:
     lines: list[str] = []
     for number, segment in enumerate(segments):
         prefix = label if number == 0 else " " * len(label)
-        if segment.clip is None:
+        if segment.quiet:
+            lines.append(f"{prefix}[quiet for {segment.quiet:g} s, to think]")
+        elif segment.clip is None:
             lines += textwrap.wrap(segment.text, _WIDTH, initial_indent=prefix,
                                    subsequent_indent=" " * len(label))
         else:

@@ -4,7 +4,8 @@ The store holds four sections, a few words each.
 Built once per test session through the real pipeline (audio.build with the offline voice),
 so the manifest, keys, titles and MP3s are exactly what `nocontact build` produces; only the
 narration is cut to one short sentence, for the sections a conversation in the tests reaches
-(the start of the guide, guilt and its follow-up). The skill reads the others as text.
+(the start of the guide, guilt and its follow-up). The skill reads the others as text. The
+clips are captioned, as `nocontact build --captions` does.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def build_short_store(root: Path, voice: Any) -> Path:
         voice,
         RenderSettings(),
         ClipCache(root.parent / "cache"),
-        BuildOptions(jobs=2),
+        BuildOptions(jobs=2, captions=True),
     )
     return root
 

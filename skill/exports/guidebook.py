@@ -32,6 +32,7 @@ def compile_guidebook(guide: Guide) -> dict[str, Any]:
             for section in guide.sections
         ],
         "words": {field: getattr(skill, field) for field in Words._fields},
+        "guided": skill.guided_reflection.model_dump(),
         "crisis": _crisis(guide),
         "reminders": skill.reminders.model_dump(mode="json"),
         "phrases": dict(sorted(guide.phrase_index.items())),

@@ -34,6 +34,7 @@ _FORBIDDEN_INVOCATION_WORDS = frozenset(
 REQUEST_INTENTS = {
     "topic": intents.TOPIC,
     "reflect": intents.REFLECT,
+    "guided_reflection": intents.GUIDED_REFLECTION,
     "play_guide": intents.PLAY_GUIDE,
     "continue_listening": intents.CONTINUE_LISTENING,
     "forget_me": intents.FORGET_ME,

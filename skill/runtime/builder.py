@@ -16,8 +16,8 @@ from skill.runtime.api_client import StdlibApiClient
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
-from skill.runtime.handlers import Family, Resources, builtins, listening, navigation, privacy
-from skill.runtime.handlers import reflection, reminders, routines, safety, topics
+from skill.runtime.handlers import Family, Resources, builtins, guided, listening, navigation
+from skill.runtime.handlers import privacy, reflection, reminders, routines, safety, topics
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,9 @@ SAFETY: tuple[Family, ...] = (safety.handlers,)
 # Skill events (disabling the skill deletes the listener's place); no utterance reaches them.
 PRIVACY: tuple[Family, ...] = (privacy.handlers,)
 # Guided listening (AudioPlayer handlers) goes here, ahead of the conversation's own
-# Next, Previous, Pause and Resume, so playback controls reach the player first.
-AUDIO_PLAYER: tuple[Family, ...] = (listening.handlers,)
+# Next, Previous, Pause and Resume, so playback controls reach the player first; a guided
+# reflection's ahead of the guide's, so its tracks are never taken for the guide.
+AUDIO_PLAYER: tuple[Family, ...] = (guided.handlers, listening.handlers)
 # A Routine's task arrives as a LaunchRequest, so it goes before the frame's welcome; the
 # reminders' yes and no go before the conversation's own.
 ROUTINES: tuple[Family, ...] = (routines.handlers,)

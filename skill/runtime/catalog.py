@@ -70,6 +70,23 @@ def parse_manifest(data: bytes) -> dict[str, tuple[ManifestPart, ...]]:
     return parsed
 
 
+def parse_reflections(data: bytes) -> dict[str, ManifestPart]:
+    """Each guided-reflection clip's one part from manifest.json (none in older manifests)."""
+    manifest = json.loads(data)
+    entries = manifest.get("reflections", []) if isinstance(manifest, dict) else []
+    if not isinstance(entries, list):
+        raise CatalogError("manifest.json: 'reflections' must be a list")
+    parsed: dict[str, ManifestPart] = {}
+    for index, entry in enumerate(entries):
+        where = f"manifest.json: reflections[{index}]"
+        clip_id = entry.get("id") if isinstance(entry, dict) else None
+        parts = entry.get("parts") if isinstance(entry, dict) else None
+        if not isinstance(clip_id, str) or not isinstance(parts, list) or len(parts) != 1:
+            raise CatalogError(f"{where} needs an 'id' and a 'parts' list of one part")
+        parsed[clip_id] = _part(parts[0], f"{where}.parts[0]")
+    return parsed
+
+
 def _part(part: Any, where: str) -> ManifestPart:
     key = part.get("key") if isinstance(part, dict) else None
     sha256 = part.get("sha256") if isinstance(part, dict) else None
@@ -113,9 +130,15 @@ def clip_url(base_url: str, key: str) -> str:
 class Catalog:
     """Each section's clips, the batches of speech that play it, the guide's play order."""
 
-    def __init__(self, guidebook: Guidebook, clips: Mapping[str, tuple[Clip, ...]] | None = None):
+    def __init__(
+        self,
+        guidebook: Guidebook,
+        clips: Mapping[str, tuple[Clip, ...]] | None = None,
+        reflections: Mapping[str, Clip] | None = None,
+    ):
         self.guidebook = guidebook
         self._clips = dict(clips or {})
+        self._reflections = dict(reflections or {})
         self._batches: dict[str, tuple[Speech, ...]] = {}
         # Made now, so clips that cannot be queued in order are refused with the manifest.
         self._order = play_order(guidebook, self._clips)
@@ -130,6 +153,11 @@ class Catalog:
     def order(self) -> PlayOrder:
         """Every clip of the guide in listening order, for AudioPlayer."""
         return self._order
+
+    @property
+    def reflections(self) -> Mapping[str, Clip]:
+        """The guided reflection's clips by id (reflect-opening, reflect-<section>-<n>, ...)."""
+        return self._reflections
 
     def _pieces(self, section_id: str) -> Iterable[Speech]:
         clips = self._clips.get(section_id, ())
@@ -172,6 +200,11 @@ class LiveCatalog(Catalog):
         catalog = self.loaded()
         return super().order if catalog is None else catalog.order
 
+    @property
+    def reflections(self) -> Mapping[str, Clip]:
+        catalog = self.loaded()
+        return super().reflections if catalog is None else catalog.reflections
+
 
 def pack(pieces: Iterable[Speech]) -> tuple[Speech, ...]:
     """Join pieces in order into as few batches as Alexa's per-response limits allow."""
@@ -204,7 +237,11 @@ def _catalog(guidebook: Guidebook, manifest: bytes, base_url: str) -> Catalog:
         for section_id, parts in parse_manifest(manifest).items()
         if guidebook.has(section_id)
     }
-    return Catalog(guidebook, clips)
+    reflections = {
+        clip_id: Clip(1, clip_url(base_url, part.key), part.sha256, part.seconds)
+        for clip_id, part in parse_reflections(manifest).items()
+    }
+    return Catalog(guidebook, clips, reflections)
 
 
 def open_catalog(config: SkillConfig, guidebook: Guidebook, s3_client: Any = None) -> Catalog:

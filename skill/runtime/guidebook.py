@@ -179,6 +179,18 @@ class ReminderWords(NamedTuple):
     routine_title: str
 
 
+class Guided(NamedTuple):
+    """A guided reflection's words, its space to think after each prompt, and its chime."""
+
+    title: str
+    space_title: str
+    opening: str
+    close: str
+    finished: str
+    space_seconds: int
+    chime: bool
+
+
 @dataclass(frozen=True)
 class Guidebook:
     """Sections in article order, the skill's words and the crisis answer."""
@@ -189,6 +201,7 @@ class Guidebook:
     # Every spoken name of a section, normalised, to its id: a safety net for unresolved slots.
     phrases: dict[str, str]
     reminders: ReminderWords
+    guided: Guided
 
     @cached_property
     def _by_id(self) -> dict[str, Section]:
@@ -251,6 +264,7 @@ def parse_guidebook(data: dict[str, Any]) -> Guidebook:
         reminders=ReminderWords(
             **{field: data["reminders"][field] for field in ReminderWords._fields}
         ),
+        guided=Guided(**{field: data["guided"][field] for field in Guided._fields}),
     )
 
 

@@ -9,6 +9,7 @@ CRISIS_TOPIC = "crisis"
 
 TOPIC = "TopicIntent"
 REFLECT = "ReflectIntent"
+GUIDED_REFLECTION = "GuidedReflectionIntent"
 CRISIS = "CrisisIntent"
 PLAY_GUIDE = "PlayGuideIntent"
 CONTINUE_LISTENING = "ContinueListeningIntent"

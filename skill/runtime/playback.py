@@ -28,6 +28,13 @@ _TOKEN = re.compile(
 )
 
 
+# A guided reflection's clip: `reflect:<section>:<step>:<hash>`, one more field than the guide's,
+# so neither kind of token can be read as the other.
+_GUIDED_TOKEN = re.compile(
+    r"^reflect:(?P<section>[a-z0-9]+(?:-[a-z0-9]+)*):(?P<step>[1-9][0-9]*):(?P<digest>[0-9a-f]{8,64})$"
+)
+
+
 class Clip(NamedTuple):
     """One published part of a section and where Alexa fetches it."""
 
@@ -65,6 +72,29 @@ def parse_token(token: str | None) -> TokenParts | None:
     if match is None:
         return None
     return TokenParts(match["section"], int(match["part"]), match["digest"])
+
+
+def make_guided_token(section_id: str, step: int, clip_sha256: str) -> str:
+    """The token of one step of a section's guided reflection: `reflect:section-id:step:hash`."""
+    token = f"reflect:{section_id}:{step}:{clip_sha256[:HASH_LENGTH].lower()}"
+    if parse_guided_token(token) is None:
+        raise PlaybackError(f"cannot make a reflection token from {section_id!r}, step {step}")
+    return token
+
+
+def parse_guided_token(token: str | None) -> TokenParts | None:
+    """The section, step and short hash of a guided reflection's token, or None."""
+    if not token or len(token) > TOKEN_LIMIT:
+        return None
+    match = _GUIDED_TOKEN.match(token)
+    if match is None:
+        return None
+    return TokenParts(match["section"], int(match["step"]), match["digest"])
+
+
+def is_our_token(token: str | None) -> bool:
+    """Whether a token is one of ours: a clip of the guide or of a guided reflection."""
+    return parse_token(token) is not None or parse_guided_token(token) is not None
 
 
 class Track(NamedTuple):
@@ -231,7 +261,7 @@ class ResumePoint(NamedTuple):
 
 def _token(value: Any) -> str | None:
     """One of our tokens, or None for anything else."""
-    return value if isinstance(value, str) and parse_token(value) else None
+    return value if isinstance(value, str) and is_our_token(value) else None
 
 
 def _milliseconds(value: Any) -> int | None:

@@ -50,6 +50,8 @@ class InteractionModel:
     invocation_name: str
     intents: tuple[Intent, ...]
     types: tuple[tuple[str, tuple[SlotValue, ...]], ...] = ()
+    # How readily Alexa answers AMAZON.FallbackIntent: LOW (Alexa's default), MEDIUM or HIGH.
+    fallback_sensitivity: str = "LOW"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> InteractionModel:
@@ -71,7 +73,17 @@ class InteractionModel:
             (kind["name"], tuple(_slot_value(value) for value in kind.get("values", ())))
             for kind in language.get("types", ())
         )
-        return cls(invocation_name=language["invocationName"], intents=intents, types=types)
+        sensitivity = (
+            language.get("modelConfiguration", {})
+            .get("fallbackIntentSensitivity", {})
+            .get("level", "LOW")
+        )
+        return cls(
+            invocation_name=language["invocationName"],
+            intents=intents,
+            types=types,
+            fallback_sensitivity=sensitivity,
+        )
 
     def values(self, slot_type: str) -> tuple[SlotValue, ...] | None:
         """The values of a custom slot type; None for a built-in type such as AMAZON.NUMBER."""

@@ -4,7 +4,8 @@ The model is the standard ASK JSON (`interactionModel.languageModel`). Resolutio
 strict to forgiving, as speech recognition plus Alexa's language understanding would:
 an exact sample, the same without filler words, a slot filled with words the model does not
 list (Alexa still fills it, with `ER_SUCCESS_NO_MATCH`), then the closest sample around a
-slot value spotted anywhere in the utterance. Nothing close enough is `AMAZON.FallbackIntent`.
+slot value spotted anywhere in the utterance. Nothing close enough, by the model's fallback
+sensitivity, is `AMAZON.FallbackIntent`.
 """
 
 from __future__ import annotations
@@ -39,8 +40,10 @@ _SLOT = re.compile(r"\{(\w+)\}")
 # Words a slot catches when the model does not list them: Alexa fills such a slot anyway.
 _ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
 # Closest-sample thresholds (difflib ratio over words): a spotted slot value carries weight.
+# Without one, the model's fallbackIntentSensitivity decides: the lower it is, the less alike
+# an utterance need be to reach a sample rather than AMAZON.FallbackIntent, as on Alexa.
 _CLOSE_WITH_SLOT = 0.3
-_CLOSE_WITHOUT_SLOT = 0.75
+_CLOSE_WITHOUT_SLOT = {"LOW": 0.55, "MEDIUM": 0.65, "HIGH": 0.75}
 _CONTAINED_MIN_WORDS = 3
 
 
@@ -140,10 +143,11 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     if not words:
         return None
     best: tuple[float, ResolvedIntent] | None = None
+    without_slot = _CLOSE_WITHOUT_SLOT[model.fallback_sensitivity]
     for template in _templates(model):
         said, groups = template.spot(words)
         score = _closeness(said, template.words)
-        threshold = _CLOSE_WITH_SLOT if groups else _CLOSE_WITHOUT_SLOT
+        threshold = _CLOSE_WITH_SLOT if groups else without_slot
         if score >= threshold and (best is None or score > best[0]):
             best = (score, template.fill(model, groups))
     return best[1] if best else None

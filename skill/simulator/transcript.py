@@ -13,12 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from audio.manifest import Manifest
+from audio.reflections import SPACE_ID
 
 _TAG = re.compile(r"<(/?)([\w:-]+)([^>]*?)(/?)>")
 _ATTRIBUTE = re.compile(r'([\w:-]+)\s*=\s*"([^"]*)"')
 # Tags heard as a pause: a space keeps words apart; a paragraph starts a new piece of text.
 _PAUSES = {"break", "s", "speak"}
 _PARAGRAPH = "\n\n"
+# Breaks in a row lasting this long are a space to think (a guided reflection's), shown as
+# such; shorter ones only keep words apart.
+QUIET_SECONDS = 10.0
+_BREAK_TIME = re.compile(r"^\s*([\d.]+)\s*(ms|s)\s*$")
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class SectionPart:
     title: str
     part: int
     parts: int
+    space: bool = False  # a guided reflection's space to think
 
     @property
     def label(self) -> str:
@@ -54,10 +60,12 @@ class Clip:
 
 @dataclass(frozen=True)
 class Segment:
-    """A piece of speech: words, or the clip played in place when `clip` is set."""
+    """A piece of speech: words, the clip played in place when `clip` is set, or `quiet`
+    seconds of silence to think in."""
 
     text: str = ""
     clip: Clip | None = None
+    quiet: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,10 @@ class ClipIndex:
 
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> ClipIndex:
-        """Index every part of every section in the manifest."""
+        """Index every part of every section and reflection clip in the manifest."""
         return cls({
-            part.key: SectionPart(entry.title, number, len(entry.parts))
-            for entry in manifest.sections
+            part.key: SectionPart(entry.title, number, len(entry.parts), entry.id == SPACE_ID)
+            for entry in manifest.entries
             for number, part in enumerate(entry.parts, 1)
         })
 
@@ -122,6 +130,9 @@ def speech_segments(speech: Mapping[str, Any] | None, clips: ClipIndex) -> tuple
             segments.append(Segment(clip=clips.clip(html.unescape(source))))
         elif name == "p":
             segments += _text_segment(_PARAGRAPH)
+        elif name == "break":
+            seconds = _break_seconds(attributes)
+            segments.append(Segment(quiet=seconds) if seconds else Segment(text=" "))
         elif name in _PAUSES:
             segments += _text_segment(" ")
         position = tag.end()
@@ -200,6 +211,31 @@ def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
     return kind
 
 
+def _break_seconds(attributes: str) -> float:
+    """A <break>'s time in seconds (Alexa's own default of a comma's pause when unset)."""
+    time = dict(_ATTRIBUTE.findall(attributes)).get("time", "")
+    match = _BREAK_TIME.match(time)
+    if match is None:
+        return 0.0
+    value = float(match[1])
+    return value / 1000 if match[2] == "ms" else value
+
+
+def _quiet_runs(segments: list[Segment]) -> list[Segment]:
+    """Breaks in a row summed: long runs stay a quiet segment, short ones a space in words."""
+    runs: list[Segment] = []
+    for segment in segments:
+        if segment.quiet and runs and runs[-1].quiet:
+            runs[-1] = Segment(quiet=runs[-1].quiet + segment.quiet)
+        else:
+            runs.append(segment)
+    return [
+        segment if not segment.quiet or segment.quiet >= QUIET_SECONDS
+        else Segment(text=" ")
+        for segment in runs
+    ]
+
+
 def _text_segment(raw: str) -> list[Segment]:
     text = html.unescape(raw)
     return [Segment(text=text)] if text else []
@@ -208,14 +244,16 @@ def _text_segment(raw: str) -> list[Segment]:
 def _merged(segments: list[Segment]) -> tuple[Segment, ...]:
     """Adjacent words joined, then split into paragraphs, spaces folded, empty pieces dropped."""
     merged: list[Segment] = []
-    for segment in segments:
-        if segment.clip is None and merged and merged[-1].clip is None:
+    for segment in _quiet_runs(segments):
+        if segment.quiet or (merged and merged[-1].quiet):
+            merged.append(segment)
+        elif segment.clip is None and merged and merged[-1].clip is None:
             merged[-1] = Segment(text=merged[-1].text + segment.text)
         else:
             merged.append(segment)
     cleaned: list[Segment] = []
     for segment in merged:
-        if segment.clip is not None:
+        if segment.clip is not None or segment.quiet:
             cleaned.append(segment)
             continue
         paragraphs = (" ".join(part.split()) for part in segment.text.split(_PARAGRAPH))

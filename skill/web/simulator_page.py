@@ -12,7 +12,8 @@ holds.
                             | "failed" | "end-session", "state": {...}, "offset_ms": 1200}
     GET  /simulator/setup  skill name, devices, locales, topic and phrase buttons
 
-Each answer: {"state": {...}, "turns": [...], "labels": {"current": "...", "queue": [...]}}.
+Each answer: {"state": {...}, "turns": [...], "labels": {"current": "...", "captions": url,
+"queue": [...]}}; an audio segment carries its clip's "captions" URL too (null without them).
 
 Everything the blueprint serves carries a strict Content-Security-Policy (scripts, styles
 and calls from this server only; clips from here or the audio store) and may not be framed.
@@ -21,14 +22,15 @@ and calls from this server only; clips from here or the audio store) and may not
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 from pydantic import ValidationError
 
+from audio.manifest import MANIFEST_KEY, ManifestError, parse_manifest
 from content import LOCALES, SkillText, default_guide
 from skill.runtime import intents
 from skill.simulator.device import (
@@ -53,7 +55,7 @@ DEVICE_LABELS = {
 }
 # Intents with a quick-phrase button, in the order shown.
 PHRASE_INTENTS = (
-    intents.HELP, intents.CRISIS, intents.REFLECT, intents.PLAY_GUIDE,
+    intents.HELP, intents.CRISIS, intents.REFLECT, intents.GUIDED_REFLECTION, intents.PLAY_GUIDE,
     intents.CONTINUE_LISTENING, intents.YES, intents.NO, intents.STOP,
 )
 # Far longer than anything said in one breath; keeps a pasted essay out of the matcher.
@@ -212,11 +214,50 @@ def _phrases(model: InteractionModel, skill: SkillText) -> list[dict[str, str]]:
 
 
 def _segments_json(segments: tuple[Segment, ...]) -> list[dict[str, Any]]:
-    return [
-        {"kind": "text", "text": s.text} if s.clip is None
-        else {"kind": "audio", "url": s.clip.url, "label": s.clip.label}
-        for s in segments
-    ]
+    return [_segment_json(s) for s in segments]
+
+
+def _segment_json(segment: Segment) -> dict[str, Any]:
+    if segment.quiet:
+        return {"kind": "quiet", "seconds": segment.quiet}
+    if segment.clip is None:
+        return {"kind": "text", "text": segment.text}
+    return {
+        "kind": "audio", "url": segment.clip.url, "label": segment.clip.label,
+        "captions": captions_url(segment.clip.url),
+    }
+
+
+def captions_url(url: str) -> str | None:
+    """Where the captions of the clip at `url` are served, when the store's manifest has them."""
+    store_dir = current_app.extensions["nocontact"].store_dir
+    if store_dir is None:
+        return None
+    path = url.split("?", 1)[0]
+    captions = _captions_index(store_dir / MANIFEST_KEY)
+    for key, vtt in captions.items():
+        if path.endswith("/" + key):
+            return path[: -len(key)] + vtt
+    return None
+
+
+def _captions_index(path: Path) -> dict[str, str]:
+    """Clip key → captions key from a manifest file; empty when it cannot be read."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    return _read_captions_index(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _read_captions_index(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    """The index of one version of a manifest file (its path, time and size are the key)."""
+    try:
+        manifest = parse_manifest(path.read_bytes())
+    except (OSError, ManifestError):
+        return {}
+    return {part.key: part.captions.key for part in manifest.parts if part.captions}
 
 
 def _turn_json(turn: Turn, exchange: Exchange) -> dict[str, Any]:
@@ -239,7 +280,11 @@ def _labels(player: Player, simulation: Simulation) -> dict[str, Any]:
         clip = simulation.clips.clip(item.url)
         return clip.label if clip.place else item.title or clip.label
 
+    current = simulation.clips.clip(player.current.url) if player.current else None
     return {
         "current": label(player.current) if player.current else None,
+        "captions": captions_url(player.current.url) if player.current else None,
         "queue": [label(item) for item in player.queue],
+        # The current stream is a guided reflection's space to think: the page counts it down.
+        "space": bool(current and current.place and current.place.space),
     }

@@ -172,8 +172,10 @@ def audio(key: str) -> Response:
         mimetype, cache = "application/json", MANIFEST_CACHE
     elif key.endswith(".mp3"):
         mimetype, cache = "audio/mpeg", CLIP_CACHE
+    elif key.endswith(".vtt"):
+        mimetype, cache = "text/vtt", CLIP_CACHE
     else:
-        abort(404, "only clips and the manifest are served")
+        abort(404, "only clips, their captions and the manifest are served")
     response = send_file(
         stored_file(store_dir, key), mimetype=mimetype, conditional=True, etag=True
     )

@@ -10,6 +10,7 @@ import pytest
 from audio.build import BuildOptions, build_store
 from audio.cache import ClipCache
 from audio.preview import preview_build
+from audio.reflections import reflection_clips
 from audio.settings import RenderSettings
 from audio.stores import LocalStore
 from audio.voices import Voice
@@ -37,6 +38,8 @@ def test_an_empty_store_would_get_every_section_and_nothing_is_written(
         f"Would upload the clips of quiet-days to {store.uri()}",
         "Would synthesize onward (Onward)",
         f"Would upload the clips of onward to {store.uri()}",
+        *(f"Would narrate and upload reflection clip {clip.id} to {store.uri()}"
+          for clip in reflection_clips(small_guide)),
         f"Would publish manifest.json to {store.uri()}",
     )
     assert (report.dry_run, report.synthesized, report.published) == (True, 3, True)
@@ -51,7 +54,7 @@ def test_an_up_to_date_store_has_nothing_to_do(
     report = preview_build(small_guide, store, offline_voice, SETTINGS, cache)
     assert report.actions == ()
     assert (report.synthesized, report.uploaded, report.published) == (0, 0, False)
-    assert report.skipped == report.clips == 3
+    assert report.skipped == report.clips == 3 + len(reflection_clips(small_guide))
 
 
 def test_a_changed_section_would_be_narrated_and_only_clips_no_longer_in_use_pruned(

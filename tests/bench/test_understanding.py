@@ -47,9 +47,9 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports.
 FLOORS = {
-    "literal": {"topic": 0.15, "crisis": 0.25, "false_alarms": 0},
-    "statistical": {"topic": 0.87, "crisis": 0.94, "false_alarms": 8},
-    "simulator": {"topic": 0.63, "crisis": 0.77, "false_alarms": 7},
+    "literal": {"topic": 0.15, "crisis": 0.27, "false_alarms": 0},
+    "statistical": {"topic": 0.88, "crisis": 0.98, "false_alarms": 7},
+    "simulator": {"topic": 0.72, "crisis": 0.90, "false_alarms": 5},
 }
 
 

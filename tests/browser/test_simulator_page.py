@@ -173,3 +173,29 @@ def test_repeat_plays_a_one_part_section_again_from_its_start(page: Page) -> Non
         " return !clip.paused && clip.currentTime < 0.5; }"
     )
     expect(page.locator("#now-playing")).to_have_text(default_guide().sections[0].title)
+
+
+def test_the_player_shows_each_sentence_of_the_captions_as_it_plays(page: Page) -> None:
+    say(page, "play the whole guide")
+    expect(page.locator("#player-state")).to_have_text("Playing")
+    track = page.locator("#player-audio track")
+    expect(track).to_have_attribute("src", re.compile(r"/audio/clips/.+\.vtt$"))
+    expect(page.locator("#player-caption")).to_have_text("A short narration for testing.")
+
+def test_a_guided_reflections_space_counts_down_in_the_player(page: Page) -> None:
+    guided = default_guide().skill.guided_reflection
+    say(page, "guide me through a reflection on guilt")
+    now_playing = page.locator("#now-playing")
+    expect(now_playing).to_have_text(guided.title, timeout=TIMEOUT_MS)
+    for _ in range(2):  # the opening, then the first prompt, run to their ends
+        title = now_playing.text_content()
+        page.eval_on_selector("#player-audio", "a => { a.currentTime = a.duration - 0.2; }")
+        expect(now_playing).not_to_have_text(title or "", timeout=TIMEOUT_MS)
+    expect(now_playing).to_have_text(guided.space_title, timeout=TIMEOUT_MS)
+    countdown = page.locator("#space-countdown")
+    expect(countdown).to_be_visible(timeout=TIMEOUT_MS)
+    ticking = re.compile(r"Space to think: 0:[0-4]\d left")
+    expect(countdown).to_have_text(ticking, timeout=TIMEOUT_MS)
+    first = countdown.text_content()
+    expect(countdown).not_to_have_text(first or "", timeout=TIMEOUT_MS)  # it counts down
+    assert page.evaluate("window.violations") == []

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from audio.reflections import reflection_clips
+from content import Guide
 from scripts.cli import build_parser, main
 
 pytestmark = pytest.mark.slow  # real synthesis with the offline voice
@@ -35,13 +37,15 @@ def check(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str
 
 
 def test_a_sound_store_passes_with_a_one_line_summary(
-    build: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    build: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    small_guide: Guide,
 ) -> None:
     store = str(tmp_path / "store")
     build("--store", store)
     code, out = check(capsys, "--store", store)
     assert (code, out.count("\n")) == (0, 1)
-    assert out.startswith(f"{store}: 3 sections, 3 clips; all present")
+    clips = 3 + len(reflection_clips(small_guide))
+    assert out.startswith(f"{store}: 3 sections, {clips} clips; all present")
 
 
 def test_problems_exit_1_and_are_listed_one_per_line(
@@ -63,6 +67,7 @@ def test_problems_exit_1_and_are_listed_one_per_line(
 
 
 def test_an_s3_store_is_checked_through_the_endpoint(
+    small_guide: Guide,
     build: Callable[..., None],
     moto_endpoint: str,
     make_bucket: Callable[[], str],
@@ -72,7 +77,8 @@ def test_an_s3_store_is_checked_through_the_endpoint(
     build("--store", store, "--endpoint-url", moto_endpoint)
     code, out = check(capsys, "--store", store, "--endpoint-url", moto_endpoint, "--json")
     report = json.loads(out)
-    assert (code, report["ok"], report["clips"], report["store"]) == (0, True, 3, store)
+    clips = 3 + len(reflection_clips(small_guide))
+    assert (code, report["ok"], report["clips"], report["store"]) == (0, True, clips, store)
 
 
 def test_an_empty_store_says_to_build_first(

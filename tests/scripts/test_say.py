@@ -162,3 +162,15 @@ def test_every_option_of_say_has_help_text() -> None:
     )
     parser = subparsers.choices["say"]
     assert all(action.help for action in parser._actions)
+
+
+def test_a_guided_reflection_prints_its_clips_and_each_quiet_space(
+    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+) -> None:
+    out = run(capsys, "guide me through a reflection on guilt", "--device", "app-text-only",
+              "--store", str(short_store))
+    from content import default_guide
+
+    prompts = default_guide().section("guilt-trips").reflections
+    assert out.count("[quiet for ") == len(prompts) and "s, to think]" in out
+    assert "/clips/reflect-guilt-trips-1/" in out and "/clips/reflect-opening/" in out

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirective, StopDirective
 
-from skill.runtime.playback import parse_token
+from skill.runtime.playback import is_our_token
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
@@ -54,7 +54,7 @@ def player_state(handler_input: HandlerInput) -> PlayerState:
     state = context.audio_player if context else None
     if state is None:
         return PlayerState(None, 0, IDLE)
-    token = state.token if parse_token(state.token) else None
+    token = state.token if is_our_token(state.token) else None
     activity = state.player_activity.value if state.player_activity else IDLE
     return PlayerState(token, max(0, state.offset_in_milliseconds or 0), activity)
 

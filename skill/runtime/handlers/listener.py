@@ -27,7 +27,7 @@ from skill.runtime.handlers.context import (
 from skill.runtime.handlers.replies import (
     Heard, Reply, ask_what_next, hear, request_type, restrict_speech, send,
 )
-from skill.runtime.playback import Cue, PlayOrder, ResumePoint, Track, parse_token
+from skill.runtime.playback import Cue, PlayOrder, ResumePoint, Track, is_our_token
 from skill.runtime.speech import Speech
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class Listener:
 
     def save(self, token: str | None, offset_ms: int = 0, enqueued: str = "") -> None:
         """Keep the listener's place in this clip (and what is queued after it)."""
-        if not self.resources.remembers or token is None or parse_token(token) is None:
+        if not self.resources.remembers or not is_our_token(token):
             return
         point = ResumePoint(token=token, offset_ms=max(0, offset_ms), enqueued=enqueued)
         manager = self.handler_input.attributes_manager

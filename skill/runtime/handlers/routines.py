@@ -19,15 +19,18 @@ from ask_sdk_model.interfaces.tasks import CompleteTaskDirective
 from ask_sdk_model.status import Status
 
 from skill.runtime.handlers import Resources
-from skill.runtime.handlers.reflection import reflection_reply
+from skill.runtime.handlers.guided import section_for, spoken_reply
+from skill.runtime.handlers.listener import Listener
 from skill.runtime.handlers.replies import Reply, build_response, request_type
 from skill.runtime.intents import REFLECTION_TASK, REFLECTION_TASK_VERSION
-from skill.runtime.state import Conversation
 
 
-def start_reflection(resources: Resources, locale: str | None) -> Reply:
-    """The reflection a Routine starts, complete in one answer: the seam the task runs."""
-    reflection = reflection_reply(resources, Conversation(), None)
+def start_reflection(handler_input: HandlerInput, resources: Resources) -> Reply:
+    """The guided reflection a Routine starts, on the day's section, complete in one spoken
+    answer (its clips and quiet spaces within 240 seconds): a task's response may carry no
+    AudioPlayer directive."""
+    listener = Listener(handler_input, resources, resources.catalog.order)
+    reflection = spoken_reply(listener, section_for(listener))
     return replace(reflection, reprompt=None, state=None, end_session=True)
 
 
@@ -67,7 +70,7 @@ class ReflectionTaskHandler(AbstractRequestHandler):
             )
             builder.set_should_end_session(True)
             return builder.response
-        reply = start_reflection(self.resources, envelope.request.locale)
+        reply = start_reflection(handler_input, self.resources)
         builder.add_directive(CompleteTaskDirective(status=Status(code="200", message="OK")))
         return build_response(reply, builder)
 

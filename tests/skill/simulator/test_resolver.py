@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -117,6 +118,27 @@ def test_words_a_slot_does_not_list_still_fill_it_without_an_id(model: Interacti
 )
 def test_anything_else_is_the_fallback_intent(model: InteractionModel, text: str) -> None:
     assert resolve_intent(model, text).name == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    ("level", "intent_name"),
+    [("LOW", "ReflectIntent"), ("MEDIUM", FALLBACK_INTENT), ("HIGH", FALLBACK_INTENT)],
+)
+def test_the_models_fallback_sensitivity_decides_how_alike_a_near_miss_must_be(
+    model: InteractionModel, level: str, intent_name: str
+) -> None:
+    # "give me one more question" shares three of its five words with a sample of five.
+    tuned = dataclasses.replace(model, fallback_sensitivity=level)
+    assert resolve_intent(tuned, "give me one more question").name == intent_name
+
+
+def test_the_fallback_sensitivity_is_read_from_the_model_file() -> None:
+    data = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    language = data["interactionModel"]["languageModel"]
+    language["modelConfiguration"] = {"fallbackIntentSensitivity": {"level": "HIGH"}}
+    assert InteractionModel.from_json(data).fallback_sensitivity == "HIGH"
+    del language["modelConfiguration"]
+    assert InteractionModel.from_json(data).fallback_sensitivity == "LOW"
 
 
 @pytest.mark.parametrize(
@@ -264,4 +286,12 @@ def test_the_generated_model_understands_phrasings_that_are_not_samples(
     generated: InteractionModel, text: str, intent_name: str, section: str | None
 ) -> None:
     intent = resolve_intent(generated, text)
-    assert (intent.name, topic_of(intent)) == (intent_name, section)
+    from content import default_guide
+
+    # A section's own intent answers as asking about its topic does.
+    guide = default_guide()
+    own = {intents.section_intent(s.id): s.id for s in guide.sections} if section else {}
+    if intent.name in own:
+        assert (intents.TOPIC, own[intent.name]) == (intent_name, section)
+    else:
+        assert (intent.name, topic_of(intent)) == (intent_name, section)

@@ -184,3 +184,26 @@ def test_an_empty_response_makes_an_empty_turn(clips: ClipIndex) -> None:
     assert (turn.request, turn.speech, turn.directives, turn.card) == (
         "AudioPlayer.PlaybackStarted", (), (), None,
     )
+
+
+def test_a_run_of_breaks_as_long_as_a_space_to_think_is_shown_as_quiet(clips: ClipIndex) -> None:
+    ssml = (
+        "<speak>Think about this.<break time=\"10000ms\"/><break time=\"10000ms\"/>"
+        "<break time=\"5s\"/>Now the next.<break time=\"6000ms\"/>Done.</speak>"
+    )
+    assert speech_segments({"type": "SSML", "ssml": ssml}, clips) == (
+        Segment(text="Think about this."),
+        Segment(quiet=25.0),
+        Segment(text="Now the next. Done."),
+    )
+
+
+def test_a_reflections_space_clip_is_marked_as_one() -> None:
+    space = section("reflect-space", "Space to think", 1)
+    prompt = section("reflect-regret-1", "Guided reflection: Regret", 1)
+    manifest = Manifest(voice="v", render="r", sections=(section("regret", "Regret", 1),),
+                        reflections=(prompt, space))
+    index = ClipIndex.from_manifest(manifest)
+    assert index.clip(f"{BASE}/{space.parts[0].key}").place.space
+    named = index.clip(f"{BASE}/{prompt.parts[0].key}")
+    assert named.label == "Guided reflection: Regret" and not named.place.space

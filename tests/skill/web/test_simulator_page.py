@@ -6,12 +6,15 @@ import copy
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from audio.listening.captions import parse_webvtt
+from audio.manifest import parse_manifest
 from content import default_guide
 from skill.runtime.config import SkillConfig
 from skill.simulator.device import EVENTS, DeviceState
@@ -93,15 +96,33 @@ def test_guided_listening_reports_the_player_and_a_button_moves_it(client: Flask
         "PlayGuideIntent", "AudioPlayer.PlaybackStarted", "AudioPlayer.PlaybackNearlyFinished",
     ]
     assert playing["state"]["player"]["activity"] == "PLAYING"
+    captions = playing["labels"].pop("captions")
     assert playing["labels"] == {
-        "current": guide.sections[0].title, "queue": [guide.sections[1].title],
+        "current": guide.sections[0].title, "queue": [guide.sections[1].title], "space": False,
     }
+    assert captions.endswith(".vtt") and captions.startswith("http://127.0.0.1:8123/audio/clips/")
     moved = post(client, "/simulator/event", {
         "event": "next", "state": playing["state"], "offset_ms": 800,
     })
     assert moved["turns"][0]["request"] == "PlaybackController.NextCommandIssued"
     assert moved["turns"][0]["envelope"]["context"]["AudioPlayer"]["offsetInMilliseconds"] == 800
     assert moved["labels"]["current"] == guide.sections[1].title
+
+
+def test_a_playing_clips_captions_are_served_beside_it(
+    client: FlaskClient, short_store: Path  # noqa: F811
+) -> None:
+    playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
+    manifest = parse_manifest((short_store / "manifest.json").read_bytes())
+    first = manifest.sections[0].parts[0]
+    assert first.captions is not None
+    url = playing["labels"]["captions"]
+    clip_url = playing["state"]["player"]["current"]["url"]
+    assert url == clip_url.replace(first.key, first.captions.key)
+    served = client.get(urlsplit(url).path)
+    assert served.status_code == 200 and served.mimetype == "text/vtt"
+    assert [cue.text for cue in parse_webvtt(served.data)] == ["A short narration for testing."]
+    assert "immutable" in served.headers["Cache-Control"]
 
 
 def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> None:
@@ -111,6 +132,35 @@ def test_a_finished_stream_moves_on_to_the_queued_one(client: FlaskClient) -> No
     requests = [turn["request"] for turn in done["turns"]]
     assert requests[:2] == ["AudioPlayer.PlaybackFinished", "AudioPlayer.PlaybackStarted"]
     assert done["labels"]["current"] == guide.sections[1].title
+
+
+def test_a_guided_reflection_plays_and_its_space_is_marked_for_the_countdown(
+    client: FlaskClient,
+) -> None:
+    guided = default_guide().skill.guided_reflection
+    state = post(client, "/simulator/say",
+                 {"utterance": "guide me through a reflection on guilt", "state": None})
+    assert state["turns"][0]["request"].startswith("GuidedReflectionIntent")
+    assert state["labels"]["current"] == guided.title and not state["labels"]["space"]
+    labels = []
+    for _ in range(2):  # the opening, then the first prompt, play to their ends
+        state = post(client, "/simulator/event", {"event": "finished", "state": state["state"]})
+        labels.append(state["labels"])
+    assert labels[-1] == {"current": guided.space_title, "queue": labels[-1]["queue"],
+                          "space": True, "captions": None}
+
+
+def test_without_audio_player_the_reflections_quiet_spaces_reach_the_page(
+    client: FlaskClient,
+) -> None:
+    said = post(client, "/simulator/say", {
+        "utterance": "guide me through a reflection on guilt", "state": None,
+        "device": "app-text-only",
+    })
+    speech = said["turns"][0]["speech"]
+    quiet = [segment for segment in speech if segment["kind"] == "quiet"]
+    prompts = next(s for s in default_guide().sections if s.id == "guilt-trips").reflections
+    assert len(quiet) == len(prompts) and all(q["seconds"] >= 10 for q in quiet)
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,9 @@
 
   let state = null; // the device's state (session and player), as the server last returned it
   let pending = Promise.resolve(); // requests go one at a time, in order
-  let speaking = []; // answer clips queued to play aloud
+  let speaking = []; // answer clips (and quiet spaces) queued to play aloud
+  let quietTimer = null; // the countdown of a quiet space in an answer
+  let playingSpace = false; // the player's stream is a guided reflection's space to think
 
   function post(path, body) {
     return fetch(path, {
@@ -147,6 +149,12 @@
         block.append(element("p", "words", segment.text));
         continue;
       }
+      if (segment.kind === "quiet") {
+        const quiet = element("p", "quiet", quietText(segment.seconds));
+        block.append(quiet);
+        if (clips) clips.push({ quiet: segment.seconds, node: quiet });
+        continue;
+      }
       const figure = element("figure", "clip");
       const caption = element("figcaption", "", segment.label);
       const audio = element("audio");
@@ -154,11 +162,58 @@
       audio.preload = "metadata";
       audio.src = segment.url;
       audio.setAttribute("aria-label", `Clip: ${segment.label}`);
-      figure.append(caption, audio);
+      const line = element("p", "caption-line");
+      figure.append(caption, audio, line);
+      showCaptions(audio, segment.captions, line);
       block.append(figure);
       if (clips) clips.push(audio);
     }
     return block;
+  }
+
+  // A clip's WebVTT captions, shown a sentence at a time as it plays (the track stays hidden:
+  // an <audio> element has nowhere to draw it).
+  function showCaptions(audio, url, line) {
+    for (const old of audio.querySelectorAll("track")) old.remove();
+    line.textContent = "";
+    if (!url) return;
+    const track = element("track");
+    track.kind = "captions";
+    track.srclang = "en";
+    track.label = "English";
+    track.src = url;
+    audio.append(track);
+    track.track.mode = "hidden";
+    track.track.addEventListener("cuechange", () => {
+      const cues = track.track.activeCues;
+      line.textContent = cues && cues.length ? cues[0].text.replace(/<[^>]*>/g, "") : "";
+    });
+  }
+
+  function clock(seconds) {
+    const whole = Math.max(0, Math.ceil(seconds));
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  }
+
+  function quietText(seconds) {
+    return `Quiet, to think: ${clock(seconds)}`;
+  }
+
+  // A quiet space in an answer: wait it out, counting down, then go on.
+  function waitQuietly(item, then) {
+    const ends = Date.now() + item.quiet * 1000;
+    item.node.classList.add("counting");
+    const tick = () => {
+      const left = (ends - Date.now()) / 1000;
+      item.node.textContent = quietText(left);
+      if (left > 0) return;
+      clearInterval(quietTimer);
+      quietTimer = null;
+      item.node.classList.remove("counting");
+      then();
+    };
+    quietTimer = setInterval(tick, 250);
+    tick();
   }
 
   // Answers with clips play one after another, as a device would speak them; a stream that
@@ -175,6 +230,10 @@
         }
         return;
       }
+      if (audio.quiet !== undefined) {
+        waitQuietly(audio, next);
+        return;
+      }
       audio.addEventListener("ended", next, { once: true });
       audio.play().catch(() => {
         speaking = [];
@@ -186,6 +245,8 @@
 
   function stopSpeaking() {
     for (const audio of chat.querySelectorAll(".clip audio")) audio.pause();
+    if (quietTimer) clearInterval(quietTimer);
+    quietTimer = null;
     speaking = [];
   }
 
@@ -195,6 +256,8 @@
   function updatePlayer(player, labels, replayed) {
     $("player-state").textContent = ACTIVITY[player.activity] || player.activity;
     $("now-playing").textContent = labels.current || "";
+    playingSpace = Boolean(labels.space) && player.activity === "PLAYING";
+    showSpace();
     const queue = $("queue");
     queue.replaceChildren();
     for (const label of labels.queue) queue.append(element("li", "", label));
@@ -208,6 +271,7 @@
     if (fresh) {
       playerAudio.dataset.token = player.current.token;
       playerAudio.src = player.current.url;
+      showCaptions(playerAudio, labels.captions, $("player-caption"));
     }
     if (fresh || replayed) {
       const seconds = player.offset_ms / 1000;
@@ -223,6 +287,19 @@
     return true;
   }
 
+  // The player's space to think, counted down from the stream's own position.
+  function showSpace() {
+    const countdown = $("space-countdown");
+    countdown.hidden = !playingSpace;
+    if (!playingSpace) return;
+    const left = (playerAudio.duration || 0) - (playerAudio.currentTime || 0);
+    countdown.textContent = Number.isFinite(left) && playerAudio.duration
+      ? `Space to think: ${clock(left)} left`
+      : "Space to think";
+  }
+
+  playerAudio.addEventListener("timeupdate", showSpace);
+  playerAudio.addEventListener("loadedmetadata", showSpace);
   playerAudio.addEventListener("ended", () => act("/simulator/event", { event: "finished" }));
   playerAudio.addEventListener("error", () => {
     if (playerAudio.getAttribute("src")) act("/simulator/event", { event: "failed" });
@@ -234,7 +311,8 @@
     playerAudio.pause();
     playerAudio.removeAttribute("src");
     delete playerAudio.dataset.token;
-    updatePlayer({ activity: "IDLE", current: null }, { current: null, queue: [] }, false);
+    showCaptions(playerAudio, null, $("player-caption"));
+    updatePlayer({ activity: "IDLE", current: null }, { current: null, queue: [], space: false }, false);
     const device = $("device").selectedOptions[0];
     addLine("event", `${reason} on ${device ? device.textContent : "a device"}, ${$("locale").value}.`);
   }

@@ -1,0 +1,51 @@
+"""Real Piper clips of three of the guide's sections, built once with captions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audio.build import BuildOptions, build_store
+from audio.cache import ClipCache
+from audio.listening.check import guide_recognizer
+from audio.listening.recognizer import Recognizer
+from audio.settings import RenderSettings
+from audio.stores import LocalStore
+from audio.voices import Voice
+from content import Guide, default_guide
+
+SECTIONS = ("introduction", "what-it-means", "final-thoughts")
+
+
+@pytest.fixture(scope="session")
+def three_sections() -> Guide:
+    """The real guide cut to three of its sections (their own words, as narrated)."""
+    guide = default_guide()
+    sections = tuple(
+        section.model_copy(update={"follow_ups": tuple(
+            follow for follow in section.follow_ups if follow.section in (None, *SECTIONS)
+        )})
+        for section in (guide.section(s) for s in SECTIONS)
+    )
+    skill = guide.skill.model_copy(update={"launch_topics": SECTIONS[:2]})
+    return Guide(sections=sections, skill=skill, phrasings=guide.phrasings)
+
+
+@pytest.fixture(scope="session")
+def recognizer(three_sections: Guide) -> Recognizer:
+    """One recognizer for the session: each decoder loads once."""
+    return guide_recognizer(three_sections)
+
+
+@pytest.fixture(scope="session")
+def captioned_store(
+    tmp_path_factory: pytest.TempPathFactory, three_sections: Guide, offline_voice: Voice
+) -> Path:
+    """The three sections narrated by Piper into a folder, with captions; copy before changing."""
+    root = tmp_path_factory.mktemp("captioned")
+    build_store(
+        three_sections, LocalStore(root / "store"), offline_voice, RenderSettings(),
+        ClipCache(root / "cache"), BuildOptions(captions=True),
+    )
+    return root / "store"

@@ -1,0 +1,109 @@
+"""The listening check on real Piper clips: the guide's clips pass; a clip of another
+section, a clip cut in half and white noise fail; an undecodable clip is named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audio.ffmpeg import run_ffmpeg
+from audio.listening.check import MAX_WORD_ERROR_RATE, listen_to_manifest
+from audio.listening.recognizer import Recognizer
+from audio.manifest import Manifest
+from audio.stores import LocalStore
+from content import Guide
+from scripts.cli import main
+from tests.audio.conftest import published
+
+pytestmark = pytest.mark.slow  # real synthesis and recognition
+
+
+def _manifest(store_dir: Path) -> Manifest:
+    return published(LocalStore(store_dir))
+
+
+def _listen(store_dir: Path, guide: Guide, recognizer: Recognizer, replaced: dict[str, bytes]):
+    store = LocalStore(store_dir)
+    return listen_to_manifest(
+        _manifest(store_dir), guide, lambda key: replaced.get(key) or store.get(key), recognizer
+    )
+
+
+def _mp3(pcm: bytes, rate: int = 24000) -> bytes:
+    return run_ffmpeg(
+        ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+         "-b:a", "48k", "-f", "mp3", "pipe:1"],
+        pcm,
+    )
+
+
+def test_the_guides_real_clips_pass(
+    captioned_store: Path, three_sections: Guide, recognizer: Recognizer
+) -> None:
+    report = _listen(captioned_store, three_sections, recognizer, {})
+    assert report.ok, [clip.verdict() for clip in report.clips]
+    assert len(report.clips) == 3
+    assert all(clip.errors and clip.errors.rate <= MAX_WORD_ERROR_RATE for clip in report.clips)
+    assert 0 < report.real_time_factor < 1
+
+
+def test_a_clip_of_another_section_fails(
+    captioned_store: Path, three_sections: Guide, recognizer: Recognizer
+) -> None:
+    first, second = _manifest(captioned_store).parts[:2]
+    other = LocalStore(captioned_store).get(second.key)
+    report = _listen(captioned_store, three_sections, recognizer, {first.key: other})
+    assert [clip.key for clip in report.failures] == [first.key]
+    assert report.failures[0].errors.rate > 0.8
+    assert "words wrong" in report.failures[0].verdict()
+
+
+def test_a_clip_cut_in_half_fails(
+    captioned_store: Path, three_sections: Guide, recognizer: Recognizer
+) -> None:
+    part = _manifest(captioned_store).parts[1]
+    data = LocalStore(captioned_store).get(part.key)
+    half = run_ffmpeg(
+        ["-i", "pipe:0", "-t", f"{part.duration / 2:.2f}", "-c", "copy", "-f", "mp3", "pipe:1"],
+        data,
+    )
+    report = _listen(captioned_store, three_sections, recognizer, {part.key: half})
+    [failure] = report.failures
+    assert failure.key == part.key
+    assert 0.35 < failure.errors.rate < 0.65
+    assert failure.errors.deletions > failure.errors.substitutions
+
+
+def test_white_noise_fails(
+    captioned_store: Path, three_sections: Guide, recognizer: Recognizer
+) -> None:
+    part = _manifest(captioned_store).parts[2]
+    noise = np.random.default_rng(3).normal(0, 3000, int(part.duration * 24000))
+    clip = _mp3(noise.clip(-32768, 32767).astype("<i2").tobytes())
+    report = _listen(captioned_store, three_sections, recognizer, {part.key: clip})
+    [failure] = report.failures
+    assert failure.key == part.key and failure.errors.rate > 0.8
+
+
+def test_an_undecodable_clip_gets_one_sentence_naming_it(
+    captioned_store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(captioned_store, tmp_path / "store")
+    part = _manifest(tmp_path / "store").parts[0]
+    before = (tmp_path / "store" / "manifest.json").read_bytes()
+    (tmp_path / "store" / part.key).write_bytes(b"this is not audio at all" * 100)
+    assert main(["check", "--store", str(tmp_path / "store"), "--listen"]) == 1
+    out = capsys.readouterr().out
+    [line] = [line for line in out.splitlines() if "FAIL" in line and "cannot be decoded" in line]
+    assert part.key in line and line.rstrip().endswith("build the audio again")
+    assert line.count(". ") == 0  # one sentence
+    assert main(["check", "--store", str(tmp_path / "store"), "--listen", "--json"]) == 1
+    listening = json.loads(capsys.readouterr().out)["listening"]
+    assert [clip["ok"] for clip in listening["clips"]] == [False, True, True]
+    assert listening["clips"][0]["word_error_rate"] is None
+    assert all(clip["word_error_rate"] <= MAX_WORD_ERROR_RATE for clip in listening["clips"][1:])
+    assert (tmp_path / "store" / "manifest.json").read_bytes() == before
