@@ -46,6 +46,7 @@ from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
 from content import Guide, Section
+from content.lexicon import Lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +122,11 @@ def plan_sections(
 ) -> tuple[SectionPlan, ...]:
     """What each section needs, from fingerprints alone: no synthesis, no audio stack."""
     targets = [
-        Target(section.id, section.title, section_fingerprint(section, voice.id, settings))
+        Target(
+            section.id,
+            section.title,
+            section_fingerprint(section, voice.id, settings, guide.lexicon),
+        )
         for section in guide.sections
     ]
     return plan_build(targets, state.previous, state.stored, force=force)
@@ -161,6 +166,7 @@ class _Context:
     force: bool
     state: StoreState
     recognizer: Recognizer | None = None  # set when the build captions its clips
+    lexicon: Lexicon = Lexicon()
 
 
 def build_store(
@@ -179,7 +185,7 @@ def build_store(
     recognizer = guide_recognizer(guide) if options.captions or options.listen else None
     context = _Context(
         store, voice, settings, cache, guide.skill.name, options.force, state,
-        recognizer if options.captions else None,
+        recognizer if options.captions else None, guide.lexicon,
     )
     outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
     reflections = build_reflections(
@@ -336,7 +342,9 @@ def _rendered_parts(
     if cached is not None:
         return cached, Source.CACHE
     logger.debug("narrating %s", section.id)
-    rendered = narrate_section(section, context.voice, context.settings, album=context.album)
+    rendered = narrate_section(
+        section, context.voice, context.settings, album=context.album, lexicon=context.lexicon
+    )
     context.cache.save(fingerprint, rendered)
     return rendered, Source.VOICE
 

@@ -74,9 +74,10 @@ def guard_denormals(samples: np.ndarray) -> np.ndarray:
     In the silent pauses between sentences an IIR filter's output decays into denormal
     numbers, which the processor handles a hundred times slower; the tone keeps it above.
     """
-    guard = np.full(len(samples), _DENORMAL_GUARD)
-    guard[1::2] = -_DENORMAL_GUARD
-    return guard + samples
+    guarded = np.array(samples, dtype=np.float64)  # one copy, then the tone added in place
+    guarded[0::2] += _DENORMAL_GUARD
+    guarded[1::2] -= _DENORMAL_GUARD
+    return guarded
 
 
 def gated_loudness(weighted: np.ndarray, sample_rate: int) -> float:
@@ -112,6 +113,9 @@ def peak_envelope(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
     magnitude stands in, which keeps a long clip's measurement to a fraction of a second.
     """
     magnitude = np.abs(samples)
+    # Samples over the floor on their own already make it dense: skip the neighbourhood scan.
+    if np.count_nonzero(magnitude * _WORST_OVERSHOOT > floor) > samples.size // _DENSE:
+        return _full_envelope(samples, magnitude)
     near = maximum_filter1d(magnitude, size=_TAPS + 1)
     candidates = np.flatnonzero(near * _WORST_OVERSHOOT > floor)
     if candidates.size > samples.size // _DENSE:
@@ -129,10 +133,22 @@ def peak_envelope(samples: np.ndarray, floor: float = 0.0) -> np.ndarray:
 
 
 def _full_envelope(samples: np.ndarray, magnitude: np.ndarray) -> np.ndarray:
-    """The interpolated envelope everywhere: one convolution per phase."""
+    """The interpolated envelope everywhere, each phase as a sum of shifted, scaled copies.
+
+    Phase p at sample i is the sum over taps k of tap[k] * x[i + 6 - k]: twelve whole-array
+    multiply-adds, three times faster than numpy's convolution for so short a filter.
+    """
     envelope = magnitude.copy()
+    size = samples.size
+    padded = np.pad(samples.astype(np.float32, copy=False), (_TAPS, _TAPS))
+    phase = np.empty(size, dtype=np.float32)
+    scaled = np.empty(size, dtype=np.float32)
     for taps in OVERSAMPLING_TAPS:
-        phase = np.convolve(samples, taps)[_TAPS // 2 : _TAPS // 2 + samples.size]
+        phase.fill(0.0)
+        for k, tap in enumerate(taps):
+            start = _TAPS + _TAPS // 2 - k
+            np.multiply(padded[start : start + size], tap, out=scaled)
+            phase += scaled
         np.maximum(envelope, np.abs(phase), out=envelope)
     return envelope
 

@@ -17,6 +17,7 @@ from audio import mpeg
 from audio.errors import AudioError, SynthesisError
 from audio.settings import RenderSettings
 from audio.text import Paragraph, ParagraphKind, speech_paragraphs, speech_script
+from content.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from pydub import AudioSegment
@@ -52,20 +53,34 @@ class SpokenParagraph:
     sentences: tuple[AudioSegment, ...]
 
 
-def section_fingerprint(section: Section, voice_id: str, settings: RenderSettings) -> str:
+def section_fingerprint(
+    section: Section, voice_id: str, settings: RenderSettings, lexicon: Lexicon = Lexicon()
+) -> str:
     """Identity of a section's narration input: speech text, title, voice and render settings.
 
     Equal fingerprints mean the same thing to say the same way, not the same bytes: voices
     vary from one narration to the next, so clips are named by their own hash instead.
+    Of the lexicon, only the entries that respell this section's words count: editing an
+    entry narrates again only the sections it applies to.
     """
-    payload = {
+    paragraphs = speech_paragraphs(section.blocks)
+    payload: dict[str, object] = {
         "title": section.title,
-        "speech": speech_script(speech_paragraphs(section.blocks)),
+        "speech": speech_script(paragraphs),
         "voice": voice_id,
         "render": settings.fingerprint(),
     }
+    applied = applied_entries(paragraphs, lexicon)
+    if applied:  # absent otherwise, so a guide without entries keeps its fingerprints
+        payload["lexicon"] = applied
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
+
+
+def applied_entries(paragraphs: Sequence[Paragraph], lexicon: Lexicon) -> list[list[str]]:
+    """The lexicon entries that respell these paragraphs' words, as fingerprint data."""
+    applied = lexicon.applied("\n".join(s for p in paragraphs for s in p.sentences))
+    return [[entry.word, entry.say, *([entry.ipa] if entry.ipa else [])] for entry in applied]
 
 
 def part_title(title: str, number: int, count: int) -> str:
@@ -73,20 +88,38 @@ def part_title(title: str, number: int, count: int) -> str:
     return title if count == 1 else f"{title} (part {number})"
 
 
+@dataclass(frozen=True)
+class SpokenSection:
+    """A section's speech planned into parts: the voice's work done, the rendering's to do."""
+
+    id: str
+    title: str
+    parts: tuple[tuple[SpokenParagraph, ...], ...]
+
+
 def narrate_section(
     section: Section,
     voice: Voice,
     settings: RenderSettings,
     album: str,
+    lexicon: Lexicon = Lexicon(),
 ) -> tuple[RenderedPart, ...]:
     """Synthesize every sentence of the section and render it into numbered MP3 parts.
 
-    `album` is the ID3 album tag of every part: the skill's name.
+    `album` is the ID3 album tag of every part: the skill's name. Every sentence is respelled
+    with `lexicon` before the voice reads it.
     """
+    return render_section(speak_section(section, voice, settings, lexicon), settings, album)
+
+
+def speak_section(
+    section: Section, voice: Voice, settings: RenderSettings, lexicon: Lexicon = Lexicon()
+) -> SpokenSection:
+    """The voice's share of narrating a section: every sentence spoken, grouped into parts."""
     paragraphs = speech_paragraphs(section.blocks)
     if not paragraphs:
         raise AudioError(f"section {section.id!r} has nothing to narrate; add text to its body")
-    spoken = [speak(paragraph, voice, settings) for paragraph in paragraphs]
+    spoken = [speak(paragraph, voice, settings, lexicon) for paragraph in paragraphs]
     spoken = [paragraph for paragraph in spoken if paragraph.sentences]
     if not spoken:
         raise SynthesisError(f"voice {voice.id} produced no audio for section {section.id!r}")
@@ -96,18 +129,42 @@ def narrate_section(
     except AudioError as error:
         raise AudioError(f"section {section.id!r}: {error}") from None
     logger.debug("section %s: %d part(s)", section.id, len(parts))
+    return SpokenSection(section.id, section.title, tuple(tuple(part) for part in parts))
+
+
+def render_section(
+    spoken: SpokenSection, settings: RenderSettings, album: str
+) -> tuple[RenderedPart, ...]:
+    """The rendering's share: each part joined, set to the target loudness and encoded."""
+    count = len(spoken.parts)
     return tuple(
-        render_part(part, number, part_title(section.title, number, len(parts)), album, settings)
-        for number, part in enumerate(parts, start=1)
+        render_part(part, number, part_title(spoken.title, number, count), album, settings)
+        for number, part in enumerate(spoken.parts, start=1)
     )
 
 
-def speak(paragraph: Paragraph, voice: Voice, settings: RenderSettings) -> SpokenParagraph:
-    """Synthesize each sentence and trim the silence the voice leaves around it."""
+def speak(
+    paragraph: Paragraph, voice: Voice, settings: RenderSettings, lexicon: Lexicon = Lexicon()
+) -> SpokenParagraph:
+    """Synthesize each respelled sentence and trim the silence the voice leaves around it."""
     from audio.render import trim_silence
 
-    sentences = tuple(trim_silence(voice.synthesize(s), settings) for s in paragraph.sentences)
+    sentences = tuple(
+        trim_silence(pronounce(s, voice, lexicon), settings) for s in paragraph.sentences
+    )
     return SpokenParagraph(kind=paragraph.kind, sentences=tuple(s for s in sentences if len(s)))
+
+
+def pronounce(sentence: str, voice: Voice, lexicon: Lexicon) -> AudioSegment:
+    """One sentence as the lexicon says it: SSML with IPA for a voice that reads SSML, when an
+    entry has IPA; the respelled text otherwise."""
+    from audio.voices import SsmlVoice
+
+    if isinstance(voice, SsmlVoice):
+        document = lexicon.ssml(sentence)
+        if document is not None:
+            return voice.synthesize_ssml(document)
+    return voice.synthesize(lexicon.respell(sentence))
 
 
 def plan_parts(

@@ -28,9 +28,10 @@ from audio.manifest import (
     clip_key,
     plan_build,
 )
-from audio.narration import RenderedPart, plan_parts, render_part, speak
+from audio.narration import RenderedPart, applied_entries, plan_parts, render_part, speak
 from audio.settings import RenderSettings
 from audio.text import Paragraph, speech_paragraphs, speech_script
+from content.lexicon import Lexicon
 from content.models import Block
 
 if TYPE_CHECKING:
@@ -83,16 +84,25 @@ def reflection_clips(guide: Guide) -> tuple[ReflectionClip, ...]:
 
 
 def clip_fingerprint(
-    clip: ReflectionClip, guided: GuidedReflection, voice_id: str, settings: RenderSettings
+    clip: ReflectionClip,
+    guided: GuidedReflection,
+    voice_id: str,
+    settings: RenderSettings,
+    lexicon: Lexicon = Lexicon(),
 ) -> str:
-    """Identity of a clip's input: its words and voice, or the space's length and chime."""
+    """Identity of a clip's input: its words, voice and the lexicon entries they use, or the
+    space's length and chime."""
     if clip.kind == "space":
         payload: dict[str, object] = {
             "space": guided.space_seconds,
             "chime": chime.CHIME_VERSION if guided.chime else None,
         }
     else:
-        payload = {"speech": speech_script(_paragraphs(clip.text)), "voice": voice_id}
+        paragraphs = _paragraphs(clip.text)
+        payload = {"speech": speech_script(paragraphs), "voice": voice_id}
+        applied = applied_entries(paragraphs, lexicon)
+        if applied:
+            payload["lexicon"] = applied
     payload |= {"title": clip.title, "render": settings.fingerprint()}
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()
@@ -103,10 +113,14 @@ def _paragraphs(text: str) -> tuple[Paragraph, ...]:
 
 
 def narrate_clip(
-    clip: ReflectionClip, voice: Voice, settings: RenderSettings, album: str
+    clip: ReflectionClip,
+    voice: Voice,
+    settings: RenderSettings,
+    album: str,
+    lexicon: Lexicon = Lexicon(),
 ) -> RenderedPart:
-    """Synthesize a prompt, the opening or the close into one finished MP3."""
-    spoken = [speak(paragraph, voice, settings) for paragraph in _paragraphs(clip.text)]
+    """Synthesize a prompt, the opening or the close, respelled by the lexicon, into one MP3."""
+    spoken = [speak(p, voice, settings, lexicon) for p in _paragraphs(clip.text)]
     spoken = [paragraph for paragraph in spoken if paragraph.sentences]
     if not spoken:
         raise SynthesisError(f"voice {voice.id} produced no audio for {clip.id!r}")
@@ -137,7 +151,10 @@ def plan_reflections(
     """What each reflection clip needs, from fingerprints alone, as sections are planned."""
     guided = guide.skill.guided_reflection
     targets = [
-        Target(clip.id, clip.title, clip_fingerprint(clip, guided, voice.id, settings))
+        Target(
+            clip.id, clip.title,
+            clip_fingerprint(clip, guided, voice.id, settings, guide.lexicon),
+        )
         for clip in reflection_clips(guide)
     ]
     return plan_build(targets, state.previous, state.stored, force=force)
@@ -183,7 +200,7 @@ def build_reflections(
             part = (
                 render_space(guided, settings, clip.title, guide.skill.name)
                 if clip.kind == "space"
-                else narrate_clip(clip, voice, settings, guide.skill.name)
+                else narrate_clip(clip, voice, settings, guide.skill.name, guide.lexicon)
             )
             rendered = (part,)
             cache.save(fingerprint, rendered)

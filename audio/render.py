@@ -1,6 +1,8 @@
 """Rendering speech into Alexa-ready clips: pauses, trimmed edges, loudness, MP3 export, checks.
 
 Each step takes an AudioSegment and returns a new one; `audio.narration` composes them.
+SciPy (through `audio.loudness` and `audio.dynamics`) loads with the first step that needs it,
+not with trimming, which needs only numpy.
 The format rules come from Alexa's SSML audio requirements (see ALEXA.md): MPEG-2 layer III,
 48 kbps constant bit rate, 24000 Hz, mono, no Xing/Info header, -14 LUFS, true peak <= -2 dBTP.
 """
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydub import AudioSegment
 
-from audio import dynamics, ffmpeg, loudness, mpeg
+from audio import ffmpeg, mpeg
 from audio.errors import AudioError
 from audio.settings import RenderSettings
 
@@ -56,7 +58,8 @@ def trim_silence(segment: AudioSegment, settings: RenderSettings) -> AudioSegmen
     peak = float(samples.max(initial=0.0))
     if peak == 0.0:
         return segment[:0]
-    loud = np.flatnonzero(samples > peak * loudness.db_to_gain(-settings.silence_below_peak_db))
+    floor = peak * 10.0 ** (-settings.silence_below_peak_db / 20.0)
+    loud = np.flatnonzero(samples > floor)
     margin = int(segment.frame_rate * settings.edge_margin_ms / 1000)
     start = max(int(loud[0]) - margin, 0)
     end = min(int(loud[-1]) + 1 + margin, len(samples))
@@ -82,6 +85,8 @@ def join_with_pauses(segments: Sequence[AudioSegment], pauses_ms: Sequence[int])
 
 def normalize_loudness(segment: AudioSegment, settings: RenderSettings) -> AudioSegment:
     """Integrated loudness at the target and true peak under the ceiling, less encoder headroom."""
+    from audio import dynamics  # SciPy: loaded by the first clip rendered, not by trimming
+
     samples = dynamics.normalize(
         to_samples(segment),
         segment.frame_rate,
@@ -162,6 +167,8 @@ class ClipInfo:
 
 def inspect_clip(mp3: bytes) -> ClipInfo:
     """Read the frame headers and tags, and decode the audio to measure loudness and peak."""
+    from audio import loudness
+
     scan = mpeg.scan(mp3)
     if not scan.frames:
         raise AudioError(f"not an MP3 clip: {scan.damage or 'no MPEG audio frames'}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from content.grammar import GrammarError, references
+from content.lexicon import Lexicon
 from content.models import LOCALES, Phrasings, Section, SkillText
 from content.phrasebook import Phrasebook
 
@@ -25,6 +26,7 @@ class Guide:
     sections: tuple[Section, ...]
     skill: SkillText
     phrasings: Phrasings
+    lexicon: Lexicon = Lexicon()  # how the voices say words that need care
 
     def __post_init__(self) -> None:
         problems = _cross_check(self.sections, self.skill) + _grammar_problems(self)

@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from content.guide import Guide
+from content.lexicon import Lexicon, LexiconError, parse_lexicon
 from content.models import Phrasings, Section, SkillText
 
 CONTENT_DIR = Path(__file__).resolve().parent
@@ -32,8 +33,9 @@ def load_guide(directory: Path = CONTENT_DIR) -> Guide:
     skill = _validate(SkillText, _read_yaml(directory / "skill.yaml"), directory / "skill.yaml")
     phrasings_path = directory / "phrasings.yaml"
     phrasings = _validate(Phrasings, _read_yaml(phrasings_path), phrasings_path)
+    lexicon = _load_lexicon(directory / "lexicon.yaml")
     try:
-        return Guide(sections=sections, skill=skill, phrasings=phrasings)
+        return Guide(sections=sections, skill=skill, phrasings=phrasings, lexicon=lexicon)
     except ValueError as error:
         raise ContentError(f"{directory}: {error}") from None
 
@@ -56,6 +58,16 @@ def _load_section(path: Path) -> Section:
     if section.id != name["id"]:
         raise ContentError(f"{path}: field 'id' is {section.id!r}; rename the file or the id")
     return section
+
+
+def _load_lexicon(path: Path) -> Lexicon:
+    """The pronunciation lexicon; a guide without lexicon.yaml has none."""
+    if not path.is_file():
+        return Lexicon(source=str(path))
+    try:
+        return parse_lexicon(_parse_yaml(path.read_text(encoding="utf-8"), path), str(path))
+    except LexiconError as error:
+        raise ContentError(str(error)) from None
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

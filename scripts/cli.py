@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "scripts.export_model",
     "scripts.build_audio",
     "scripts.check_audio",
+    "scripts.feed",
     "scripts.serve",
     "scripts.deploy",
     "scripts.say",

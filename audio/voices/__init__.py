@@ -38,6 +38,15 @@ class Voice(Protocol):
         ...
 
 
+@runtime_checkable
+class SsmlVoice(Voice, Protocol):
+    """A voice that also reads SSML, so the lexicon can give it words in IPA (`<phoneme>`)."""
+
+    def synthesize_ssml(self, ssml: str) -> AudioSegment:
+        """Speech for one SSML `<speak>` document of one sentence."""
+        ...
+
+
 def make_voice(name: str = DEFAULT_VOICE, **options: Any) -> Voice:
     """The voice called `name`, built with that backend's options.
 
@@ -68,4 +77,4 @@ def pcm_segment(pcm: bytes, sample_rate: int) -> AudioSegment:
     return AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
 
 
-__all__ = ["BACKENDS", "DEFAULT_VOICE", "Voice", "make_voice", "pcm_segment"]
+__all__ = ["BACKENDS", "DEFAULT_VOICE", "SsmlVoice", "Voice", "make_voice", "pcm_segment"]

@@ -93,6 +93,18 @@ class PollyVoice:
         chunks = chunk_text(text, self.max_characters)
         return pcm_segment(b"".join(self._request(chunk) for chunk in chunks), PCM_RATE)
 
+    def synthesize_ssml(self, ssml: str) -> AudioSegment:
+        """Speech for one sentence's SSML document (the lexicon's `<phoneme>` tags), one request.
+
+        A sentence this long would be chunked as text; as SSML it cannot be split, so refuse.
+        """
+        if len(ssml) > self.max_characters:
+            raise SynthesisError(
+                f"a sentence of {len(ssml)} characters of SSML is over Polly's "
+                f"{self.max_characters}; split it in the section's text"
+            )
+        return pcm_segment(self._request(ssml, text_type="ssml"), PCM_RATE)
+
     @functools.cached_property
     def _client(self) -> Any:
         if self.client is not None:
@@ -104,7 +116,7 @@ class PollyVoice:
         except NoRegionError:
             raise SynthesisError(_NO_REGION) from None
 
-    def _request(self, chunk: str) -> bytes:
+    def _request(self, chunk: str, text_type: str = "text") -> bytes:
         from botocore.exceptions import (
             BotoCoreError,
             ClientError,
@@ -118,7 +130,7 @@ class PollyVoice:
                 VoiceId=self.voice_id,
                 OutputFormat="pcm",
                 SampleRate=str(PCM_RATE),
-                TextType="text",
+                TextType=text_type,
                 Text=chunk,
             )
             return response["AudioStream"].read()

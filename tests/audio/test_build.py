@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from audio.settings import RenderSettings
 from audio.stores import LocalStore, S3Store, Store
 from audio.voices import Voice, make_voice
 from content import Guide
+from content.lexicon import Entry, Lexicon
 from tests.audio.conftest import published
 
 SETTINGS = RenderSettings()
@@ -330,3 +332,22 @@ def test_s3_upload_refused_mid_build_keeps_the_previous_manifest_and_the_rerun_f
         s.fingerprint for s in parse_manifest(before).sections
     ]
     assert check_store(store, SETTINGS).ok
+
+
+def test_a_lexicon_entry_narrates_again_only_the_sections_whose_words_it_respells(
+    build: Callable[..., BuildReport], small_guide: Guide, tmp_path: Path
+) -> None:
+    store = LocalStore(tmp_path / "store")
+    build(store)
+    before = published(store)
+    lexicon = Lexicon((Entry("water", "wah ter"), Entry("nowhere", "no where")))
+    report = build(store, dataclasses.replace(small_guide, lexicon=lexicon))
+    after = published(store)
+    assert (report.synthesized, report.cached, report.uploaded) == (1, 0, 1)
+    assert after.sections[0] == before.sections[0] and after.sections[2] == before.sections[2]
+    assert after.sections[1].fingerprint != before.sections[1].fingerprint
+    # An entry for a word no section says changes nothing.
+    unused = Lexicon((*lexicon.entries, Entry("elsewhere", "else where")))
+    again = build(store, dataclasses.replace(small_guide, lexicon=unused))
+    assert (again.synthesized, again.cached, again.uploaded, again.published) == (0, 0, 0, False)
+

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from pydub import AudioSegment
+from pydub.generators import Sine
 
 from audio import mpeg
 from audio.errors import AudioError
@@ -23,6 +24,7 @@ from audio.narration import (
 from audio.render import clip_problems, inspect_clip
 from audio.settings import RenderSettings
 from audio.voices import Voice
+from content.lexicon import Entry, Lexicon
 from content.models import FollowUp, Section
 from tests.audio.conftest import decoded
 
@@ -205,3 +207,73 @@ def test_the_fingerprint_ignores_what_is_never_narrated(
     )
     unchanged = section_fingerprint(base, voice, SETTINGS)
     assert section_fingerprint(edited, voice, SETTINGS) == unchanged
+
+
+LEXICON = Lexicon((Entry("DNA", "D N A"), Entry("ace", "ayss")))
+
+
+def test_the_fingerprint_counts_only_the_lexicon_entries_the_section_uses(
+    make_section: Callable[..., Section],
+) -> None:
+    voice = "piper:en_US-joe-medium:000000000000"
+    with_dna = make_section("We share DNA. Rest often.")
+    without = make_section("Rest often. Drink water.")
+    plain = section_fingerprint(with_dna, voice, SETTINGS)
+    respelled = section_fingerprint(with_dna, voice, SETTINGS, LEXICON)
+    assert respelled != plain
+    # Another spelling of an entry the section uses changes it; one it does not use, nothing.
+    changed = Lexicon((Entry("DNA", "dee en ay"), Entry("ace", "ayss")))
+    assert section_fingerprint(with_dna, voice, SETTINGS, changed) != respelled
+    unused = Lexicon((Entry("DNA", "D N A"), Entry("ace", "aysse")))
+    assert section_fingerprint(with_dna, voice, SETTINGS, unused) == respelled
+    assert section_fingerprint(without, voice, SETTINGS, LEXICON) == section_fingerprint(
+        without, voice, SETTINGS
+    )
+
+
+@dataclasses.dataclass
+class ListeningVoice:
+    """A real voice for the seam: a tone per sentence, remembering what it was asked to say."""
+
+    heard: list[str] = dataclasses.field(default_factory=list)
+    id: str = "tone:1"
+
+    def synthesize(self, text: str) -> AudioSegment:
+        self.heard.append(text)
+        return Sine(220).to_audio_segment(duration=300, volume=-20).set_frame_rate(22050)
+
+
+def test_every_voice_reads_the_respelled_sentences(make_section: Callable[..., Section]) -> None:
+    voice = ListeningVoice()
+    section = make_section("We share DNA. An Ace is not a peace.", narrate_title=False)
+    narrate_section(section, voice, SETTINGS, album=ALBUM, lexicon=LEXICON)
+    assert voice.heard == ["We share D N A.", "An Ayss is not a peace."]
+
+
+@dataclasses.dataclass
+class SsmlListeningVoice(ListeningVoice):
+    """A voice that also reads SSML, as Polly does."""
+
+    documents: list[str] = dataclasses.field(default_factory=list)
+
+    def synthesize_ssml(self, ssml: str) -> AudioSegment:
+        self.documents.append(ssml)
+        return Sine(220).to_audio_segment(duration=300, volume=-20).set_frame_rate(22050)
+
+
+def test_a_voice_that_reads_ssml_gets_ipa_where_the_lexicon_has_it(
+    make_section: Callable[..., Section],
+) -> None:
+    lexicon = Lexicon((Entry("DNA", "D N A", ipa="ˌdiːɛnˈeɪ"), Entry("ace", "ayss")))
+    section = make_section("We share DNA. An ace.", narrate_title=False)
+    ssml_voice, plain_voice = SsmlListeningVoice(), ListeningVoice()
+    narrate_section(section, ssml_voice, SETTINGS, album=ALBUM, lexicon=lexicon)
+    narrate_section(section, plain_voice, SETTINGS, album=ALBUM, lexicon=lexicon)
+    assert ssml_voice.documents == ['<speak>We share <phoneme alphabet="ipa" ph="ˌdiːɛnˈeɪ">'
+                                    "DNA</phoneme>.</speak>"]
+    assert ssml_voice.heard == ["An ayss."]
+    assert plain_voice.heard == ["We share D N A.", "An ayss."]
+    voice = "polly:Matthew:neural"
+    assert section_fingerprint(section, voice, SETTINGS, lexicon) != section_fingerprint(
+        section, voice, SETTINGS, Lexicon((Entry("DNA", "D N A"), Entry("ace", "ayss")))
+    )

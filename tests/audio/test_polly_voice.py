@@ -163,3 +163,22 @@ def test_chunks_fit_the_limit_and_lose_no_character(text: str, limit: int) -> No
     chunks = list(chunk_text(text, limit))
     assert all(0 < len(chunk) <= limit for chunk in chunks)
     assert "".join("".join(chunks).split()) == "".join(text.split())
+
+
+def test_ssml_goes_to_polly_as_ssml_in_one_request(
+    polly: tuple[Any, Stubber], record_sleeps: Sleeps
+) -> None:
+    client, stubber = polly
+    document = '<speak>Your <phoneme alphabet="ipa" ph="ˌdiːɛnˈeɪ">DNA</phoneme>.</speak>'
+    stubber.add_response(
+        "synthesize_speech", pcm_answer(0.5), {**request(document), "TextType": "ssml"}
+    )
+    speech = make_voice("polly", client=client).synthesize_ssml(document)
+    assert speech.duration_seconds == pytest.approx(0.5)
+
+
+def test_ssml_over_the_size_limit_is_refused_with_a_sentence(polly: tuple[Any, Stubber]) -> None:
+    client, _ = polly
+    voice = make_voice("polly", client=client, max_characters=40)
+    with pytest.raises(SynthesisError, match="over Polly's 40; split it"):
+        voice.synthesize_ssml("<speak>" + "word " * 20 + "</speak>")

@@ -241,3 +241,16 @@ def test_the_stack_takes_a_skill_id_and_reports_what_deploy_needs(
 ) -> None:
     assert "SkillId" in template["Parameters"]
     assert {"AudioBaseUrl", "FunctionArn", "BucketName", "TableName"} <= set(template["Outputs"])
+
+
+def test_the_podcast_feed_is_never_cached(resources: dict[str, Any]) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    feed = [
+        b for b in config["CacheBehaviors"]
+        if fnmatch.fnmatchcase("feed.xml", b["PathPattern"])
+        and fnmatch.fnmatchcase("guide/feed.xml", b["PathPattern"])
+    ]
+    assert [b["CachePolicyId"] for b in feed] == [CACHING_DISABLED]
+    assert not fnmatch.fnmatchcase("clips/regret/0123456789abcdef-1.mp3", feed[0]["PathPattern"])
