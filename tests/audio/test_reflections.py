@@ -13,11 +13,14 @@ from audio.cache import ClipCache
 from audio.chime import quiet_until
 from audio.check import check_store
 from audio.manifest import Manifest
-from audio.reflections import CLOSE_ID, OPENING_ID, SPACE_ID, prompt_id, reflection_clips
+from audio.reflections import (
+    CLOSE_ID, OPENING_ID, SPACE_ID, clip_fingerprint, prompt_id, reflection_clips,
+)
 from audio.settings import RenderSettings
 from audio.stores import LocalStore, Store
 from audio.voices import Voice
 from content import Guide
+from content.lexicon import Entry, Lexicon
 from tests.audio.conftest import decoded, published
 
 SETTINGS = RenderSettings()
@@ -153,3 +156,20 @@ def test_pruning_keeps_the_reflection_clips(
     stored = {item.key for item in store.list("clips/")}
     assert {p.key for e in manifest.reflections for p in e.parts} <= stored
 
+
+
+def test_a_lexicon_entry_changes_only_the_reflection_clips_whose_words_it_respells(
+    small_guide: Guide,
+) -> None:
+    guided = small_guide.skill.guided_reflection
+    spoken = [clip for clip in reflection_clips(small_guide) if clip.text]
+    word = next(w for w in spoken[0].text.split() if w.isalpha() and len(w) > 3)
+    lexicon = Lexicon(entries=(Entry(word.lower(), "zzyx"),))
+
+    def fingerprints(lex: Lexicon) -> dict[str, str]:
+        return {c.id: clip_fingerprint(c, guided, "piper", SETTINGS, lex) for c in spoken}
+
+    before, after = fingerprints(Lexicon()), fingerprints(lexicon)
+    using = {c.id for c in spoken if lexicon.applied(c.text)}
+    assert spoken[0].id in using
+    assert {clip_id for clip_id in before if before[clip_id] != after[clip_id]} == using
