@@ -48,7 +48,7 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports.
 FLOORS = {
     "literal": {"topic": 0.15, "crisis": 0.27, "false_alarms": 0},
-    "statistical": {"topic": 0.88, "crisis": 0.98, "false_alarms": 7},
+    "statistical": {"topic": 0.88, "crisis": 0.98, "false_alarms": 8},
     "simulator": {"topic": 0.72, "crisis": 0.90, "false_alarms": 5},
 }
 
