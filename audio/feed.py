@@ -153,7 +153,9 @@ def publish_feed(
     # Every object, not only clips/: captions may live anywhere the manifest says.
     stored = {item.key: item.size for item in store.list()}
     episodes = plan_episodes(manifest, stored)
-    if manifest.parts and not episodes:
+    # The guide's clips are the episodes; the guided reflection's clips are not.
+    listed = sum(len(section.parts) for section in manifest.sections)
+    if listed and not episodes:
         raise FeedError(
             f"{store.uri()} holds none of the clips its {MANIFEST_KEY} lists, so no feed was "
             f"written; run `nocontact build --store {store.uri()}` again to restore them"
@@ -165,4 +167,4 @@ def publish_feed(
         content_type=FEED_CONTENT_TYPE,
         cache_control=FEED_CACHE_CONTROL,
     )
-    return FeedReport(store.uri(FEED_KEY), len(episodes), len(manifest.parts) - len(episodes))
+    return FeedReport(store.uri(FEED_KEY), len(episodes), listed - len(episodes))
