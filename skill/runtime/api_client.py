@@ -9,8 +9,6 @@ slow or silent API becomes an `ApiClientException` the handler can explain.
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.exceptions import ApiClientException
@@ -32,6 +30,11 @@ class StdlibApiClient(ApiClient):
         self.timeout = timeout
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        # Imported at the first call: most requests never reach an Alexa API, and urllib's
+        # HTTP stack would otherwise add a third to every cold start.
+        import urllib.error
+        import urllib.request
+
         url = request.url or ""
         if not url.startswith(("https://", "http://")):
             raise ApiClientException(f"Requests go to http(s) URLs only, not {url[:8]!r}")
