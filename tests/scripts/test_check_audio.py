@@ -16,21 +16,6 @@ from scripts.cli import build_parser, main
 pytestmark = pytest.mark.slow  # real synthesis with the offline voice
 
 
-@pytest.fixture
-def build(
-    small_content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., None]:
-    """Builds the small guide into a store with `nocontact build`."""
-
-    def run(*store_arguments: str) -> None:
-        code = main(["build", "--content", str(small_content),
-                     "--cache-dir", str(tmp_path / "cache"), *store_arguments])
-        capsys.readouterr()
-        assert code == 0
-
-    return run
-
-
 def check(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str]:
     code = main(["check", *arguments])
     return code, capsys.readouterr().out

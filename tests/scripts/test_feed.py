@@ -17,21 +17,6 @@ pytestmark = pytest.mark.slow  # real synthesis with the offline voice
 BASE = "https://d111111abcdef8.cloudfront.net"
 
 
-@pytest.fixture
-def build(
-    small_content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> Callable[..., None]:
-    """Builds the small guide into a store with `nocontact build`."""
-
-    def run(*store_arguments: str) -> None:
-        code = main(["build", "--content", str(small_content),
-                     "--cache-dir", str(tmp_path / "cache"), *store_arguments])
-        capsys.readouterr()
-        assert code == 0
-
-    return run
-
-
 def test_the_feed_is_written_into_the_store_and_its_address_printed(
     build: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -24,7 +24,7 @@ from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirect
 from skill.runtime.guided import GuidedOrder, guided_order, pick_section, spoken_reflection
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.listener import Listener
-from skill.runtime.handlers.listening import SKIPPABLE_FAILURES
+from skill.runtime.handlers.listening import SKIPPABLE_FAILURES, enqueue_once
 from skill.runtime.handlers.replies import Card, Reply, request_name, send
 from skill.runtime.handlers.topics import topic_prompt
 from skill.runtime.intents import (
@@ -149,15 +149,7 @@ def started(listener: Listener, order: GuidedOrder) -> Response:
 
 def nearly_finished(listener: Listener, order: GuidedOrder) -> Response:
     """Queue the next step, once, whatever Alexa repeats."""
-    token = listener.request.token
-    following = order.following(token)
-    if following is None:
-        return listener.answer()
-    saved = listener.saved()
-    if saved is not None and (saved.token, saved.enqueued) == (token, following.token):
-        return listener.answer()
-    listener.save(token, listener.request.offset_in_milliseconds or 0, following.token)
-    return listener.enqueue(following, after=token)
+    return enqueue_once(listener, order.following(listener.request.token))
 
 
 def finished(listener: Listener, order: GuidedOrder) -> Response:

@@ -150,9 +150,14 @@ def started(listener: Listener) -> Response:
 
 
 def nearly_finished(listener: Listener) -> Response:
-    """Queue the next clip, once: Alexa may report the same clip nearly finished again."""
+    """Queue the next clip of the guide."""
+    return enqueue_once(listener, listener.order.following(listener.request.token))
+
+
+def enqueue_once(listener: Listener, following: Track | None) -> Response:
+    """Queue `following` after the playing stream, once: Alexa may report the same stream
+    nearly finished again."""
     token = listener.request.token
-    following = listener.order.following(token)
     if following is None:
         return listener.answer()
     saved = listener.saved()
