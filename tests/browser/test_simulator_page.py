@@ -189,6 +189,11 @@ def test_a_guided_reflections_space_counts_down_in_the_player(page: Page) -> Non
     expect(now_playing).to_have_text(guided.title, timeout=TIMEOUT_MS)
     for _ in range(2):  # the opening, then the first prompt, run to their ends
         title = now_playing.text_content()
+        # A clip's length is known once its metadata has loaded; only then can it be skipped.
+        page.wait_for_function(
+            "() => Number.isFinite(document.querySelector('#player-audio').duration)",
+            timeout=TIMEOUT_MS,
+        )
         page.eval_on_selector("#player-audio", "a => { a.currentTime = a.duration - 0.2; }")
         expect(now_playing).not_to_have_text(title or "", timeout=TIMEOUT_MS)
     expect(now_playing).to_have_text(guided.space_title, timeout=TIMEOUT_MS)
