@@ -54,8 +54,8 @@ def caption_clips(
     )
 
 
-def _timed(timing: WordTiming) -> TimedWord:
-    return TimedWord(timing.start, timing.end)
+def _timed(timing: WordTiming | None) -> TimedWord | None:
+    return None if timing is None else TimedWord(timing.start, timing.end)
 
 
 def _relative(word: TimedWord | None, offset: float) -> TimedWord | None:
