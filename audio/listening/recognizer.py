@@ -223,8 +223,12 @@ def _decoder(lm: str | None) -> Any:
 def _decode(decoder: Any, pcm: bytes) -> None:
     """Decode one utterance; silence after it, as the decoder's search ends on silence.
 
-    Without it, a clip that stops right on its last word loses that word.
+    Without it, a clip that stops right on its last word loses that word. Each clip is a
+    stream of its own: feature extraction starts afresh (its noise estimate carries over from
+    one utterance to the next otherwise), so a clip is heard and timed the same whichever
+    clips went before it.
     """
+    decoder.reinit_feat()
     decoder.start_utt()
     decoder.process_raw(pcm + _TRAILING_SILENCE, full_utt=True)
     decoder.end_utt()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from audio.ffmpeg import decode_pcm
+from audio.listening.check import guide_recognizer
 from audio.listening.recognizer import SAMPLE_RATE, RecognitionError, Recognizer
 from audio.listening.words import narrated_sentences, spoken_words
 from audio.stores import LocalStore
@@ -58,3 +59,23 @@ def test_a_clip_of_other_words_is_refused(
     _, other = _clip(captioned_store, three_sections, "what-it-means", recognizer)
     with pytest.raises(RecognitionError, match="does not say its text"):
         recognizer.align(pcm, other)
+
+
+def test_a_clip_is_heard_and_timed_the_same_whichever_clips_went_before(
+    captioned_store: Path, three_sections: Guide
+) -> None:
+    clips = {
+        section: _clip(captioned_store, three_sections, section, guide_recognizer(three_sections))
+        for section in ("introduction", "what-it-means", "final-thoughts")
+    }
+
+    def heard(order: tuple[str, ...]) -> dict[str, tuple]:
+        recognizer = guide_recognizer(three_sections)  # decoders with no history
+        return {
+            section: (recognizer.transcribe(clips[section][0]), recognizer.align(*clips[section]))
+            for section in order
+        }
+
+    forwards = heard(("introduction", "what-it-means", "final-thoughts"))
+    for section, outcome in heard(("final-thoughts", "what-it-means", "introduction")).items():
+        assert outcome == forwards[section], section
