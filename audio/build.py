@@ -41,7 +41,7 @@ from audio.manifest import (
     plan_build,
 )
 from audio.narration import RenderedPart, narrate_section, section_fingerprint
-from audio.reflections import build_reflections
+from audio.reflections import build_reflections, clip_sentences, reflection_clips
 from audio.settings import RenderSettings
 from audio.stores import Store
 from audio.voices import Voice
@@ -192,11 +192,14 @@ def build_store(
         guide, voice, settings, cache, state, force=options.force,
         upload=lambda key, mp3: upload_clip(store, key, mp3),
     )
+    reflection_entries, reflections_captioned = _captioned_reflections(
+        reflections.entries, guide, context
+    )
     manifest = Manifest(
         voice=voice.id,
         render=settings.fingerprint(),
         sections=tuple(outcome.entry for outcome in outcomes),
-        reflections=reflections.entries,
+        reflections=reflection_entries,
     )
     listened = None
     if recognizer is not None and options.listen:
@@ -217,7 +220,7 @@ def build_store(
         published=published,
         duration=round(sum(section.duration for section in manifest.sections), 2),
         seconds=round(time.perf_counter() - started, 3),
-        captioned=sum(outcome.captioned for outcome in outcomes),
+        captioned=sum(outcome.captioned for outcome in outcomes) + reflections_captioned,
         listened=listened,
         prune_error=prune_error,
     )
@@ -265,7 +268,7 @@ def _run_sections(
 def _build_section(plan: SectionPlan, section: Section, context: _Context) -> SectionOutcome:
     """Get the section's clips (cache or voice) and upload the ones the store lacks."""
     if plan.action is Action.KEEP and plan.previous is not None:
-        entry, captioned = _captioned(plan.previous, section, None, context)
+        entry, captioned = _captioned(plan.previous, narrated_sentences(section), None, context)
         return SectionOutcome(entry, Source.STORE, uploaded=0, captioned=captioned)
     rendered, source = _rendered_parts(plan, section, context)
     entry = section_entry(plan.target, rendered)
@@ -275,14 +278,19 @@ def _build_section(plan: SectionPlan, section: Section, context: _Context) -> Se
             continue
         upload_clip(context.store, part.key, clip.mp3)
         uploaded += 1
-    entry, captions = _captioned(entry, section, [clip.mp3 for clip in rendered], context)
+    mp3s = [clip.mp3 for clip in rendered]
+    entry, captions = _captioned(entry, narrated_sentences(section), mp3s, context)
     return SectionOutcome(entry, source, uploaded=uploaded, captioned=captions)
 
 
 def _captioned(
-    entry: SectionEntry, section: Section, clips: Sequence[bytes] | None, context: _Context
+    entry: SectionEntry,
+    sentences: Sequence[str],
+    clips: Sequence[bytes] | None,
+    context: _Context,
 ) -> tuple[SectionEntry, int]:
-    """The entry with captions for every part, when the build makes them; how many it made.
+    """The entry of clips saying `sentences` with captions for every part, when the build
+    makes them (`clips` read from the store when not given); how many it made.
 
     A part whose captions are in the store keeps them: its key names its bytes, so they still
     fit. Captions gone from the store are made again, or, in a build without captions,
@@ -304,7 +312,7 @@ def _captioned(
     if clips is None:
         clips = [_stored_clip(context.store, part.key) for part in entry.parts]
     try:
-        files = caption_clips(narrated_sentences(section), clips, context.recognizer)
+        files = caption_clips(sentences, clips, context.recognizer)
     except AudioError as error:
         raise AudioError(f"section {entry.id!r}: {str(error).rstrip('.')}") from None
     parts: list[Part] = []
@@ -320,6 +328,23 @@ def _captioned(
             )
         parts.append(Part(**{**part.model_dump(exclude={"captions"}), "captions": captions}))
     return entry.model_copy(update={"parts": tuple(parts)}), len(parts)
+
+
+def _captioned_reflections(
+    entries: Sequence[SectionEntry], guide: Guide, context: _Context
+) -> tuple[tuple[SectionEntry, ...], int]:
+    """The guided reflection's entries, each spoken clip captioned as sections are; how many
+    captions were made. The space says nothing and has none."""
+    sentences = {clip.id: clip_sentences(clip) for clip in reflection_clips(guide)}
+    captioned: list[SectionEntry] = []
+    made = 0
+    for entry in entries:
+        said = sentences.get(entry.id, ())
+        if said:
+            entry, count = _captioned(entry, said, None, context)
+            made += count
+        captioned.append(entry)
+    return tuple(captioned), made
 
 
 def _stored_clip(store: Store, key: str) -> bytes:

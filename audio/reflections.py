@@ -83,6 +83,14 @@ def reflection_clips(guide: Guide) -> tuple[ReflectionClip, ...]:
     )
 
 
+def clip_sentences(clip: ReflectionClip) -> tuple[str, ...]:
+    """The sentences a clip says, as the voice is given them; none for the space."""
+    if not clip.text:
+        return ()
+    paragraphs = _paragraphs(clip.text)
+    return tuple(sentence for paragraph in paragraphs for sentence in paragraph.sentences)
+
+
 def clip_fingerprint(
     clip: ReflectionClip,
     guided: GuidedReflection,

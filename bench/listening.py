@@ -3,7 +3,8 @@
 Builds the whole guide into a temporary store (from the local clip cache when it is warm),
 then, in one process: (1) the listening check with the guide's language model, every clip,
 and the same clips cut in half, swapped with the next section's and replaced by white noise,
-so the margin between the worst real clip and the best bad one shows; (2) the same with
+so the margin between the worst real clip and the best bad one shows, and the guided
+reflection's spoken clips likewise under the check's short-clip rule; (2) the same with
 PocketSphinx's generic English language model, the alternative measured against; (3) forced
 alignment of every clip into captions. Figures are ratios to the audio's length (real-time
 factor); the raw Piper synthesis the build is measured against runs at about 0.05x.
@@ -43,12 +44,29 @@ class Separation:
 
 
 @dataclass(frozen=True)
+class ShortClips:
+    """The guided reflection's spoken clips, real and damaged, under the check's own rule."""
+
+    clips: int
+    real_worst: float
+    real_passed: int
+    real_passed_by_alignment: int  # over the 15% threshold, passed as their text aligns
+    half_best: float
+    half_passed: int
+    swapped_best: float
+    swapped_passed: int
+    noise_best: float
+    noise_passed: int
+
+
+@dataclass(frozen=True)
 class Figures:
     """Everything measured."""
 
     clips: int
     audio_seconds: float
     models: tuple[Separation, ...]
+    reflections: ShortClips
     alignment_seconds: float
     alignment_real_time_factor: float
     alignment_cpu_real_time_factor: float
@@ -75,6 +93,7 @@ def measure() -> Figures:
     from audio.listening.check import guide_recognizer
     from audio.listening.recognizer import SAMPLE_RATE, Recognizer
     from audio.listening.words import narrated_sentences
+    from audio.reflections import reflection_clips
     from audio.settings import RenderSettings
     from audio.stores import LocalStore
     from audio.voices import make_voice
@@ -91,6 +110,12 @@ def measure() -> Figures:
         clips = {
             entry["id"]: store.get(entry["parts"][0]["key"]) for entry in manifest["sections"]
         }
+        spoken = {clip.id: clip for clip in reflection_clips(guide) if clip.text}
+        prompts = {
+            entry["id"]: decode_pcm(store.get(entry["parts"][0]["key"]), SAMPLE_RATE)
+            for entry in manifest["reflections"]
+            if entry["id"] in spoken
+        }
     recordings = {sid: decode_pcm(data, SAMPLE_RATE) for sid, data in clips.items()}
     audio = sum(len(pcm) for pcm in recordings.values()) / (SAMPLE_RATE * 2)
     rng = np.random.default_rng(1)
@@ -105,12 +130,56 @@ def measure() -> Figures:
         _separation("guide's own 3-gram", recognizer.transcribe, guide, recordings, noise),
         _separation("generic English", generic.transcribe, guide, recordings, noise),
     )
+    reflections = _short_clips(recognizer, guide, prompts, noise)
     started, cpu = time.perf_counter(), time.process_time()
     for section_id, data in clips.items():
         caption_clips(narrated_sentences(guide.section(section_id)), [data], recognizer)
     aligned, aligned_cpu = time.perf_counter() - started, time.process_time() - cpu
     return Figures(
-        len(clips), round(audio, 1), models, aligned, aligned / audio, aligned_cpu / audio, load
+        len(clips), round(audio, 1), models, reflections, aligned, aligned / audio,
+        aligned_cpu / audio, load,
+    )
+
+
+def _short_clips(
+    recognizer: Any, guide: Any, prompts: dict[str, bytes], noise: bytes
+) -> ShortClips:
+    """Each spoken reflection clip as it is, cut in half, swapped for the next, and noise,
+    judged as the check judges it: its rate, and alignment as a second witness."""
+    from audio.listening.check import ClipHearing
+    from audio.listening.recognizer import RecognitionError
+    from audio.listening.words import spoken_words, word_errors
+    from audio.reflections import clip_sentences, reflection_clips
+
+    clips = {clip.id: clip for clip in reflection_clips(guide)}
+
+    def judged(clip_id: str, pcm: bytes) -> ClipHearing:
+        words = [
+            w for s in clip_sentences(clips[clip_id]) for w in recognizer.usable(spoken_words(s))
+        ]
+        errors = word_errors(words, recognizer.transcribe(pcm))
+        try:
+            recognizer.align(pcm, words)
+            aligned = True
+        except RecognitionError:
+            aligned = False
+        return ClipHearing(clip_id, clip_id, 0.0, 0.0, errors, aligned=aligned)
+
+    ids = list(prompts)
+    real = [judged(i, prompts[i]) for i in ids]
+    half = [judged(i, prompts[i][: len(prompts[i]) // 4 * 2]) for i in ids]
+    swapped = [judged(i, prompts[ids[(n + 1) % len(ids)]]) for n, i in enumerate(ids)]
+    noisy = [judged(i, noise[: len(prompts[i])]) for i in ids]
+
+    def rate(hearing: ClipHearing) -> float:
+        return hearing.errors.rate if hearing.errors else 1.0
+
+    return ShortClips(
+        len(ids), max(map(rate, real)), sum(h.ok for h in real),
+        sum(h.ok and rate(h) > 0.15 for h in real),
+        min(map(rate, half)), sum(h.ok for h in half),
+        min(map(rate, swapped)), sum(h.ok for h in swapped),
+        min(map(rate, noisy)), sum(h.ok for h in noisy),
     )
 
 
@@ -153,6 +222,14 @@ def report(figures: Figures) -> str:
             f"worst; best of the bad: cut in half {model.half_best:.1%}, another section's "
             f"{model.swapped_best:.1%}, noise {model.noise_best:.1%}"
         )
+    short = figures.reflections
+    lines.append(
+        f"guided reflection, {short.clips} spoken clips: real worst {short.real_worst:.1%}, "
+        f"{short.real_passed} pass ({short.real_passed_by_alignment} over 15% by alignment); "
+        f"cut in half best {short.half_best:.1%}, {short.half_passed} pass; another "
+        f"prompt's best {short.swapped_best:.1%}, {short.swapped_passed} pass; noise best "
+        f"{short.noise_best:.1%}, {short.noise_passed} pass"
+    )
     lines.append(
         f"caption alignment: {figures.alignment_seconds:.1f} s = "
         f"{figures.alignment_real_time_factor:.3f}x the audio's length "

@@ -14,6 +14,7 @@ from audio.cache import ClipCache
 from audio.errors import AudioError
 from audio.listening.captions import parse_webvtt
 from audio.listening.words import narrated_sentences
+from audio.reflections import clip_sentences, reflection_clips
 from audio.settings import RenderSettings
 from audio.stores import LocalStore
 from audio.voices import Voice
@@ -41,6 +42,22 @@ def test_every_clip_has_captions_of_its_sentences_in_order(
         assert part.duration - cues[-1].end < 1.0  # the last sentence ends with the clip
 
 
+def test_every_spoken_clip_of_the_guided_reflection_has_captions_of_its_words(
+    captioned_store: Path, three_sections: Guide
+) -> None:
+    store = LocalStore(captioned_store)
+    clips = {clip.id: clip for clip in reflection_clips(three_sections)}
+    for entry in published(store).reflections:
+        [part] = entry.parts
+        if clips[entry.id].kind == "space":
+            assert part.captions is None
+            continue
+        assert part.captions is not None
+        cues = parse_webvtt(store.get(part.captions.key) or b"")
+        assert [cue.text for cue in cues] == list(clip_sentences(clips[entry.id]))
+        assert 0 <= cues[0].start < cues[-1].end <= part.duration
+
+
 def test_an_unchanged_clip_keeps_its_captions_without_aligning_again(
     captioned_store: Path, tmp_path: Path, three_sections: Guide, offline_voice: Voice
 ) -> None:
@@ -62,19 +79,20 @@ def test_captions_are_added_to_clips_built_without_them(
     shutil.copytree(captioned_store, tmp_path / "store")
     store = LocalStore(tmp_path / "store")
     captioned = published(store)
-    bare = captioned.model_copy(update={"sections": tuple(
+    bare = captioned.model_copy(update={kind: tuple(
         entry.model_copy(update={"parts": tuple(
             part.model_copy(update={"captions": None}) for part in entry.parts
         )})
-        for entry in captioned.sections
-    )})
+        for entry in getattr(captioned, kind)
+    ) for kind in ("sections", "reflections")})
     store.put("manifest.json", bare.to_json(), content_type="application/json", cache_control="")
     assert b"captions" not in bare.to_json()
     report = build_store(
         three_sections, store, offline_voice, RenderSettings(), ClipCache(tmp_path / "c"),
         BuildOptions(captions=True),
     )
-    assert (report.synthesized, report.uploaded, report.captioned) == (0, 0, 3)
+    spoken = len(captioned.reflections) - 1  # all but the space
+    assert (report.synthesized, report.uploaded, report.captioned) == (0, 0, 3 + spoken)
     assert published(store) == captioned  # alignment is deterministic: the same captions
 
 
@@ -98,7 +116,7 @@ def test_a_listening_build_publishes_nothing_when_a_clip_says_the_wrong_words(
     shutil.copytree(captioned_store, tmp_path / "store")
     store = LocalStore(tmp_path / "store")
     before = (tmp_path / "store" / "manifest.json").read_bytes()
-    with pytest.raises(AudioError, match=r"listening check failed for 3 of 3 clips.*clips/"):
+    with pytest.raises(AudioError, match=r"listening check failed for 14 of 15 clips.*clips/"):
         build_store(
             three_sections, store, _WrongWords(offline_voice), RenderSettings(),
             ClipCache(tmp_path / "c"), BuildOptions(listen=True),

@@ -1,5 +1,7 @@
-"""The listening check on real Piper clips: the guide's clips pass; a clip of another
-section, a clip cut in half and white noise fail; an undecodable clip is named."""
+"""The listening check on real Piper clips: the guide's clips and the guided reflection's
+pass; a clip of another section, a clip cut in half and white noise fail, as do a reflection
+prompt cut in half, another prompt's clip and a space that speaks; an undecodable clip is
+named."""
 
 from __future__ import annotations
 
@@ -11,7 +13,13 @@ import numpy as np
 import pytest
 
 from audio.ffmpeg import run_ffmpeg
-from audio.listening.check import MAX_WORD_ERROR_RATE, listen_to_manifest
+from audio.listening.check import (
+    MAX_SHORT_CLIP_RATE,
+    MAX_WORD_ERROR_RATE,
+    ClipHearing,
+    listen_to_manifest,
+)
+from audio.listening.words import WordErrors
 from audio.listening.recognizer import Recognizer
 from audio.manifest import Manifest
 from audio.stores import LocalStore
@@ -46,9 +54,50 @@ def test_the_guides_real_clips_pass(
 ) -> None:
     report = _listen(captioned_store, three_sections, recognizer, {})
     assert report.ok, [clip.verdict() for clip in report.clips]
-    assert len(report.clips) == 3
-    assert all(clip.errors and clip.errors.rate <= MAX_WORD_ERROR_RATE for clip in report.clips)
+    manifest = _manifest(captioned_store)
+    assert [clip.key for clip in report.clips] == [part.key for part in manifest.parts]
+    sections = report.clips[: len(manifest.sections)]
+    assert all(clip.errors and clip.errors.rate <= MAX_WORD_ERROR_RATE for clip in sections)
+    *spoken, space = report.clips[len(manifest.sections):]
+    assert len(spoken) == 2 + 3 * 3  # the opening, three sections' prompts, the close
+    assert all(clip.errors and clip.errors.rate <= MAX_SHORT_CLIP_RATE for clip in spoken)
+    assert space.section == "reflect-space" and space.errors and space.errors.errors == 0
     assert 0 < report.real_time_factor < 1
+
+
+def _reflection(store_dir: Path, clip_id: str):
+    return next(e for e in _manifest(store_dir).reflections if e.id == clip_id).parts[0]
+
+
+def test_a_reflection_prompt_cut_in_half_or_swapped_fails_and_a_space_that_speaks_fails(
+    captioned_store: Path, three_sections: Guide, recognizer: Recognizer
+) -> None:
+    store = LocalStore(captioned_store)
+    first, second = (_reflection(captioned_store, f"reflect-final-thoughts-{n}") for n in (1, 2))
+    space = _reflection(captioned_store, "reflect-space")
+    half = run_ffmpeg(
+        ["-i", "pipe:0", "-t", f"{first.duration / 2:.2f}", "-c", "copy", "-f", "mp3", "pipe:1"],
+        store.get(first.key),
+    )
+    for replaced, rate in (
+        ({first.key: half}, 0.25), ({first.key: store.get(second.key)}, 0.6),
+        ({space.key: store.get(second.key)}, 1.0),
+    ):
+        report = _listen(captioned_store, three_sections, recognizer, replaced)
+        [failure] = report.failures
+        assert failure.key in replaced and failure.errors.rate >= rate, failure.verdict()
+        assert failure.aligned is not True
+
+
+def test_a_short_clip_over_the_threshold_passes_only_when_its_text_aligns() -> None:
+    three_of_sixteen = WordErrors(16, 2, 1, 0, ("and", "what", "are"))
+    hearing = ClipHearing("clips/reflect-x", "reflect-x", 5.0, 0.2, three_of_sixteen)
+    assert not hearing.ok
+    assert ClipHearing(**{**hearing.__dict__, "aligned": True}).ok
+    assert not ClipHearing(**{**hearing.__dict__, "aligned": False}).ok
+    assert "does not align" in ClipHearing(**{**hearing.__dict__, "aligned": False}).verdict()
+    six_of_sixteen = WordErrors(16, 6, 0, 0, ("a",) * 6)
+    assert not ClipHearing("k", "s", 5.0, 0.2, six_of_sixteen, aligned=True).ok
 
 
 def test_a_clip_of_another_section_fails(
@@ -103,7 +152,9 @@ def test_an_undecodable_clip_gets_one_sentence_naming_it(
     assert line.count(". ") == 0  # one sentence
     assert main(["check", "--store", str(tmp_path / "store"), "--listen", "--json"]) == 1
     listening = json.loads(capsys.readouterr().out)["listening"]
-    assert [clip["ok"] for clip in listening["clips"]] == [False, True, True]
-    assert listening["clips"][0]["word_error_rate"] is None
-    assert all(clip["word_error_rate"] <= MAX_WORD_ERROR_RATE for clip in listening["clips"][1:])
+    sections = listening["clips"][:3]
+    assert [clip["ok"] for clip in sections] == [False, True, True]
+    assert sections[0]["word_error_rate"] is None
+    assert all(clip["word_error_rate"] <= MAX_WORD_ERROR_RATE for clip in sections[1:])
+    assert all(clip["ok"] for clip in listening["clips"][3:])
     assert (tmp_path / "store" / "manifest.json").read_bytes() == before
