@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from skill.runtime import SkillError
 from skill.simulator import envelopes
-from skill.simulator.envelopes import Caller, Player, Session, Stream
+from skill.simulator.envelopes import Caller, PermissionQuestion, Player, Session, Stream
 from skill.simulator.language_model import InteractionModel, ResolvedIntent
 from skill.simulator.resolver import resolve_slot_answer, resolve_utterance
 
@@ -35,6 +35,11 @@ BUTTONS = {
 EVENTS = (*BUTTONS, "finished", "failed", "end-session")
 # With no session open and the skill's audio loaded, Alexa turns "stop" into a pause.
 _STOP_MEANS_PAUSE = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
+# How Alexa hears the answer to its permission question; anything else goes unanswered.
+_CONSENTS = {"yes", "yeah", "yep", "sure", "ok", "okay", "i approve", "approve", "allow",
+             "yes please", "i allow it", "grant"}
+_REFUSALS = {"no", "nope", "no thanks", "no thank you", "deny", "i deny", "don't allow",
+             "do not allow", "i do not approve", "not now"}
 # A skill answering device events with more device events must end somewhere.
 _MAX_FOLLOWED_REQUESTS = 12
 
@@ -64,6 +69,8 @@ class DeviceState(BaseModel):
     caller: Caller
     session: Session = Session()
     player: Player = Player()
+    # Alexa's permission question, asked for the skill and not yet answered.
+    asking: PermissionQuestion | None = None
 
 
 class SimulatedDevice:
@@ -82,7 +89,13 @@ class SimulatedDevice:
         self._clock = clock
 
     def say(self, text: str) -> list[Exchange]:
-        """Speak to the device; without the skill's name it still goes to this skill."""
+        """Speak to the device; without the skill's name it still goes to this skill.
+
+        After the skill asked for a permission, what is said first answers Alexa's question:
+        yes grants it, no refuses it, anything else leaves it unanswered.
+        """
+        if self.state.asking is not None:
+            return self._answer_permission(text)
         session = self.state.session
         answer = (
             resolve_slot_answer(self.model, *session.eliciting, text)
@@ -102,6 +115,22 @@ class SimulatedDevice:
             intent = self._audio_meaning(utterance.intent)
             request = envelopes.intent_request(*self._context(), intent, self._now())
         return self._exchange(request)
+
+    def _answer_permission(self, text: str) -> list[Exchange]:
+        question = self.state.asking
+        assert question is not None
+        said = " ".join(text.lower().replace(",", " ").replace(".", " ").split())
+        status = (
+            "ACCEPTED" if said in _CONSENTS else "DENIED" if said in _REFUSALS
+            else "NOT_ANSWERED"
+        )
+        caller = self.state.caller
+        if status == "ACCEPTED" and question.scope not in caller.granted:
+            caller = caller.model_copy(update={"granted": (*caller.granted, question.scope)})
+        self._set(asking=None, caller=caller, session=Session())
+        return self._exchange(envelopes.permission_response(
+            caller, self.state.player, question, status, self._now()
+        ))
 
     def act(self, event: str) -> list[Exchange]:
         """Do one of EVENTS: a button press, the stream finishing or failing, leaving."""
@@ -196,7 +225,7 @@ class SimulatedDevice:
             attributes=(response.get("sessionAttributes") or {}) if stays_open else {},
             eliciting=_elicited(elicit) if elicit and stays_open else None,
         )
-        self._set(session=session)
+        self._set(session=session, asking=_permission_question(body))
 
     def _obey(self, body: dict) -> list[dict]:
         """Apply AudioPlayer directives; the requests the device sends back as a result."""
@@ -279,6 +308,21 @@ class SimulatedDevice:
 
     def _set(self, **changes: Any) -> None:
         self.state = self.state.model_copy(update=changes)
+
+
+def _permission_question(body: dict) -> PermissionQuestion | None:
+    """The permission Alexa now asks the listener for, when the skill asked for one."""
+    for directive in body.get("directives") or ():
+        payload = directive.get("payload") or {}
+        if (
+            directive.get("type") == "Connections.SendRequest"
+            and directive.get("name") == "AskFor"
+            and payload.get("permissionScope")
+        ):
+            return PermissionQuestion(
+                scope=payload["permissionScope"], token=directive.get("token") or ""
+            )
+    return None
 
 
 def _elicited(directive: dict) -> tuple[str, str]:

@@ -148,6 +148,29 @@ def session_ended_request(
     return _envelope(caller, session, player, body, now)
 
 
+class PermissionQuestion(_Value):
+    """Alexa's own question for a permission the skill asked for (Connections.SendRequest
+    AskFor), waiting for the listener's answer."""
+
+    scope: str
+    token: str = ""
+
+
+def permission_response(
+    caller: Caller, player: Player, question: PermissionQuestion, status: str, now: datetime
+) -> dict:
+    """The listener's answer as Alexa reports it: ACCEPTED, DENIED or NOT_ANSWERED, in a new
+    session."""
+    body = {
+        "type": "Connections.Response",
+        "name": "AskFor",
+        "status": {"code": "200", "message": "OK"},
+        "payload": {"permissionScope": question.scope, "status": status},
+        "token": question.token,
+    }
+    return _envelope(caller, Session(), player, body, now)
+
+
 def player_request(caller: Caller, player: Player, request_type: str, now: datetime) -> dict:
     """An AudioPlayer.* or PlaybackController.* request: sent outside any session."""
     body: dict[str, Any] = {"type": request_type}

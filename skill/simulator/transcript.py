@@ -205,7 +205,10 @@ def _describe_directive(directive: Mapping[str, Any], clips: ClipIndex) -> str:
         return f"{kind}: {directive.get('slotToElicit', '')}"
     if kind == "Connections.SendRequest":
         scope = (directive.get("payload") or {}).get("permissionScope", "")
-        return f"{kind} {directive.get('name', '')}: {scope}".rstrip(": ")
+        described = f"{kind} {directive.get('name', '')}: {scope}".rstrip(": ")
+        if directive.get("name") == "AskFor":
+            described += " (Alexa asks you for this permission: say yes or no)"
+        return described
     if kind == "Tasks.CompleteTask":
         return f"{kind} {(directive.get('status') or {}).get('code', '')}".rstrip()
     return kind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,40 @@ def test_a_time_asked_for_alone_is_heard_as_the_slot(
         assert main([*base, "yes"]) == 0
         out = capsys.readouterr().out
         assert "Connections.SendRequest AskFor: alexa::alerts:reminders:skill:readwrite" in out
+        assert "say yes or no" in out
         assert api.calls == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "heard"),
+    [
+        ("I approve", "ACCEPTED", "I'll remind you every day at 8:30 PM"),
+        ("no", "DENIED", "I won't set a reminder"),
+        ("what was that", "NOT_ANSWERED", "Alexa app"),
+    ],
+)
+def test_alexas_permission_question_is_answered_as_a_connections_response(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str, status: str, heard: str
+) -> None:
+    talk = tmp_path / "talk.json"
+    with alexa_api(tokens=None) as api:
+        base = ["say", "--session", str(talk), "--api-endpoint", api.url]
+        for words in ("remind me to reflect every day at 8:30 pm", "yes"):
+            assert main([*base, words]) == 0
+        assert "Connections.SendRequest AskFor" in capsys.readouterr().out
+        assert main([*base, "--json", answer]) == 0
+        [exchange] = json.loads(capsys.readouterr().out)
+        request = exchange["request"]["request"]
+        assert (request["type"], request["name"]) == ("Connections.Response", "AskFor")
+        assert request["payload"]["status"] == status and request["token"]
+        assert exchange["request"]["session"]["new"] is True
+        assert heard in exchange["response"]["response"]["outputSpeech"]["ssml"]
+        assert len(api.reminders) == (status == "ACCEPTED")
+        saved = json.loads(talk.read_text())
+        assert saved.get("asking") is None
+        granted = saved["caller"]["granted"]
+        scope = "alexa::alerts:reminders:skill:readwrite"
+        assert granted == ([scope] if status == "ACCEPTED" else [])
 
 
 def test_a_bad_api_endpoint_is_refused_in_one_sentence(tmp_path: Path) -> None:
