@@ -35,12 +35,15 @@ def chime(sample_rate: int) -> np.ndarray:
     return (_LEVEL * samples / np.abs(samples).max()).astype(np.float32)
 
 
-def space(seconds: float, sample_rate: int, *, with_chime: bool) -> np.ndarray:
-    """`seconds` of digital silence, its last CHIME_SECONDS the chime when `with_chime`."""
+def space(
+    seconds: float, sample_rate: int, *, with_chime: bool, tone: np.ndarray | None = None
+) -> np.ndarray:
+    """`seconds` of digital silence, its last CHIME_SECONDS the chime when `with_chime`
+    (`tone` when given: the chime as it has been shaped, else as `chime` makes it)."""
     total = round(seconds * sample_rate)
     samples = np.zeros(total, dtype=np.float32)
     if with_chime:
-        tone = chime(sample_rate)
+        tone = chime(sample_rate) if tone is None else tone
         if len(tone) > total:
             raise ValueError(f"a space of {seconds:g} s is shorter than its chime")
         samples[total - len(tone):] = tone

@@ -141,15 +141,20 @@ def narrate_clip(
 def render_space(
     guided: GuidedReflection, settings: RenderSettings, title: str, album: str
 ) -> RenderedPart:
-    """The space to think: quiet for its length, the chime at its end when there is one."""
-    from audio.render import export_mp3, from_samples, render_clip
+    """The space to think: quiet for its length, the chime at its end when there is one.
 
-    samples = chime.space(guided.space_seconds, settings.sample_rate, with_chime=guided.chime)
-    segment = from_samples(samples, settings.sample_rate)
-    if guided.chime:  # the chime alone is measured: gating leaves the silence out
-        mp3 = render_clip(segment, settings, title=title, album=album)
-    else:
-        mp3 = export_mp3(segment, settings, title=title, album=album)
+    The chime's loudness is set on the chime alone (gating would leave the silence out of the
+    measure anyway), then it is placed at the end of digital silence: the same loudness and
+    peak, without shaping the quiet seconds that come before it.
+    """
+    from audio.render import export_mp3, from_samples, normalize_loudness, to_samples
+
+    rate = settings.sample_rate
+    tone = None
+    if guided.chime:
+        tone = to_samples(normalize_loudness(from_samples(chime.chime(rate), rate), settings))
+    samples = chime.space(guided.space_seconds, rate, with_chime=guided.chime, tone=tone)
+    mp3 = export_mp3(from_samples(samples, rate), settings, title=title, album=album)
     return RenderedPart(number=1, mp3=mp3, duration=round(mpeg.scan(mp3).duration, 3))
 
 

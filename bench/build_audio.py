@@ -78,7 +78,9 @@ def main() -> int:
 
 def measure(jobs_values: list[int], rounds: int = 1) -> Figures:
     """Floor and full builds, interleaved for each round; then the no-op rebuilds."""
-    import audio.render  # noqa: F401  (loaded once, like the model: in neither figure)
+    # Loaded once, like the model: in neither figure (SciPy comes with audio.dynamics).
+    import audio.dynamics  # noqa: F401
+    import audio.render  # noqa: F401
     from audio.build import BuildOptions, build_store
     from audio.cache import ClipCache
     from audio.settings import RenderSettings

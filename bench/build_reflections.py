@@ -107,7 +107,9 @@ def measure() -> Figures:
     from audio.voices.piper_voice import load_model
     from content import default_guide
 
-    import audio.render  # noqa: F401  (the audio stack loads once, before any figure)
+    # The audio stack (SciPy with it) loads once, before any figure, as in build_audio.py.
+    import audio.dynamics  # noqa: F401
+    import audio.render  # noqa: F401
 
     guide, voice, settings = default_guide(), make_voice("piper"), RenderSettings()
     model = load_model(voice.model_path)  # shared with the voice
