@@ -139,13 +139,7 @@ def listen_to_reflection(
     The space to think says nothing, so any word heard in it counts against it.
     """
     if sentences is None:
-        return [
-            ClipHearing(part.key, entry.id, part.duration, 0.0, problem=(
-                f"reflection clip {entry.id!r} is not in the guide; check against the content "
-                "the store was built from (--content)"
-            ))
-            for part in entry.parts
-        ]
+        return _not_in_guide(entry, "reflection clip")
     expected = [word for s in sentences for word in recognizer.usable(spoken_words(s))]
     hearings: list[ClipHearing] = []
     for part in entry.parts:
@@ -162,13 +156,7 @@ def listen_to_section(
     """Hear a section's clips; its sentences are shared out among them as they were said."""
     section = next((s for s in guide.sections if s.id == entry.id), None)
     if section is None:
-        return [
-            ClipHearing(part.key, entry.id, part.duration, 0.0, problem=(
-                f"section {entry.id!r} is not in the guide; check against the content the "
-                "store was built from (--content)"
-            ))
-            for part in entry.parts
-        ]
+        return _not_in_guide(entry, "section")
     heard = [_hear(part.key, entry.id, read, recognizer) for part in entry.parts]
     if any(isinstance(item, ClipHearing) for item in heard):
         # One clip unheard: where the section's words fall among the others is unknown.
@@ -209,6 +197,16 @@ class _Heard:
             self.key, self.section, self.audio_seconds, self.seconds + seconds, errors,
             problem, aligned,
         )
+
+
+def _not_in_guide(entry: SectionEntry, kind: str) -> list[ClipHearing]:
+    """Each clip of an entry the guide does not have, refused with the reason."""
+    problem = (
+        f"{kind} {entry.id!r} is not in the guide; check against the content the store was "
+        "built from (--content)"
+    )
+    return [ClipHearing(part.key, entry.id, part.duration, 0.0, problem=problem)
+            for part in entry.parts]
 
 
 def _judged(heard: _Heard, expected: Sequence[str], recognizer: Recognizer) -> ClipHearing:
