@@ -30,11 +30,12 @@ class Labelled:
 
 
 def load_utterances(locale: str, directory: Path = UTTERANCES) -> tuple[Labelled, ...]:
-    """The labelled utterances written for a locale."""
-    entries = yaml.safe_load((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
+    """The labelled utterances written for a locale: every set of it (`en-GB.yaml`,
+    `fresh-en-GB.yaml`, `heldout-en-GB.yaml`), each utterance with its own split."""
     return tuple(
         Labelled(text=e["text"], label=e["label"], family=e.get("family"), split=e["split"])
-        for e in entries
+        for path in sorted(directory.glob(f"*{locale}.yaml"))
+        for e in yaml.safe_load(path.read_text(encoding="utf-8"))
     )
 
 

@@ -134,3 +134,14 @@ def test_a_section_phrase_the_topic_intent_hears_the_same_way_is_dropped() -> No
     }
     holidays = {s.lower() for s in _intent(model, "HolidaysSectionIntent")["samples"]}
     assert "christmas" in topic_names and "christmas" not in holidays
+
+
+def test_the_fallback_learns_what_is_out_of_domain_and_none_of_it_is_danger(
+    model: dict[str, Any],
+) -> None:
+    crisis = load_guidebook().crisis
+    samples = _intent(model, "AMAZON.FallbackIntent")["samples"]
+    assert {"kill the lights", "set a timer", "I'd kill for a cuppa"} <= set(samples)
+    assert [s for s in samples if crisis.signals_danger(s)] == []
+    danger = set(_intent(model, intents.CRISIS)["samples"])
+    assert danger.isdisjoint(samples)
