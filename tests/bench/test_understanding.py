@@ -43,13 +43,14 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
     return evaluate(locale, matcher)
 
 
-# Today's figures, less a point or two, as floors: a change that understands people less
+# Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
-# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports.
+# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. False
+# alarms are counted over 108 to 115 harmless utterances per locale.
 FLOORS = {
-    "literal": {"topic": 0.15, "crisis": 0.27, "false_alarms": 0},
-    "statistical": {"topic": 0.88, "crisis": 0.98, "false_alarms": 8},
-    "simulator": {"topic": 0.72, "crisis": 0.90, "false_alarms": 5},
+    "literal": {"topic": 0.13, "crisis": 0.21, "false_alarms": 0},
+    "statistical": {"topic": 0.92, "crisis": 0.99, "false_alarms": 10},
+    "simulator": {"topic": 0.73, "crisis": 0.94, "false_alarms": 9},
 }
 
 

@@ -18,10 +18,12 @@ from audio.listening.check import (
     MAX_WORD_ERROR_RATE,
     ClipHearing,
     listen_to_manifest,
+    listen_to_reflection,
+    listen_to_section,
 )
 from audio.listening.words import WordErrors
 from audio.listening.recognizer import Recognizer
-from audio.manifest import Manifest
+from audio.manifest import Manifest, Part, SectionEntry, clip_key
 from audio.stores import LocalStore
 from content import Guide
 from scripts.cli import main
@@ -158,3 +160,27 @@ def test_an_undecodable_clip_gets_one_sentence_naming_it(
     assert all(clip["word_error_rate"] <= MAX_WORD_ERROR_RATE for clip in sections[1:])
     assert all(clip["ok"] for clip in listening["clips"][3:])
     assert (tmp_path / "store" / "manifest.json").read_bytes() == before
+
+
+def _unknown_entry(entry_id: str) -> SectionEntry:
+    sha = "ab" * 32
+    part = Part(key=clip_key(entry_id, sha, 1), sha256=sha, bytes=1, duration=2.0)
+    return SectionEntry(id=entry_id, title="Gone", fingerprint=sha, parts=(part,))
+
+
+def test_a_clip_the_guide_does_not_have_is_refused_by_name_without_being_read(
+    three_sections: Guide,
+) -> None:
+    def unread(key: str) -> bytes:
+        raise AssertionError(f"{key} was read")
+
+    for hearings, kind, entry_id in (
+        (listen_to_reflection(_unknown_entry("reflect-gone-1"), None, unread, None),
+         "reflection clip", "reflect-gone-1"),
+        (listen_to_section(_unknown_entry("gone"), three_sections, unread, None),
+         "section", "gone"),
+    ):
+        [hearing] = hearings
+        assert not hearing.ok
+        assert hearing.verdict().startswith(f"{kind} {entry_id!r} is not in the guide")
+        assert "--content" in hearing.verdict()
