@@ -49,7 +49,7 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # alarms are counted over 108 to 115 harmless utterances per locale.
 FLOORS = {
     "literal": {"topic": 0.13, "crisis": 0.21, "false_alarms": 0},
-    "statistical": {"topic": 0.92, "crisis": 0.99, "false_alarms": 10},
+    "statistical": {"topic": 0.92, "crisis": 0.99, "false_alarms": 11},
     "simulator": {"topic": 0.73, "crisis": 0.94, "false_alarms": 9},
 }
 
