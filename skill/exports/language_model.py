@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from skill.exports import limits
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 _SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
 _DROPPED = re.compile(r"[?!,;:\"]")
 _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
+# A slot type's spoken forms, normalised, in order, each with its value's id.
+_SpokenValues = list[tuple[str, str]]
 _FORBIDDEN_INVOCATION_WORDS = frozenset(
     "alexa amazon echo computer skill app launch ask tell load begin enable open start play "
     "resume run to from by if and whether in using with about for that".split()
@@ -272,8 +274,9 @@ def _heard_through_slots(
     answer: Outcome,
 ) -> dict[str, tuple[str, str]]:
     """Which of the `wanted` utterances a slotted sample says once its custom slots are
-    filled: the first such intent, and its answer with those slot values."""
+    filled: the first such intent, and its answer with the first slot values that say it."""
     spoken = {name: _spoken(kind) for name, kind in types.items()}
+    ordered = sorted(wanted)
     heard: dict[str, tuple[str, str]] = {}
     for intent in intent_list:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
@@ -282,28 +285,65 @@ def _heard_through_slots(
             names = parts[1::2]
             if not names or any(kinds.get(name) not in spoken for name in names):
                 continue
-            for combination in product(*(spoken[kinds[name]] for name in names)):
-                said = " ".join("".join(_interleave(parts[0::2], combination)).split())
-                if said in wanted and said not in heard:
-                    ids = {name: value_id for name, (_, value_id) in zip(names, combination)}
-                    heard[said] = (intent["name"], answer(intent["name"], ids))
+            values = [spoken[kinds[name]] for name in names]
+            for said, ids in _said(parts[0::2], values, wanted, ordered):
+                if said not in heard:
+                    heard[said] = (intent["name"], answer(intent["name"], dict(zip(names, ids))))
     return heard
 
 
-def _spoken(slot_type: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _said(
+    texts: list[str], values: list[_SpokenValues], wanted: set[str], ordered: list[str]
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The wanted utterances that `texts` interleaved with slot values say, each with the
+    value ids that say it, in the order of the slot values' combinations."""
+    head, after = texts[0], texts[1]
+    for value, value_id in values[0]:
+        start = head + value + after
+        if len(values) == 1:
+            if start in wanted:
+                yield start, (value_id,)
+            continue
+        for said in _starting(ordered, start):
+            ids = _fill(said, len(start), texts[2:], values[1:])
+            if ids is not None:
+                yield said, (value_id, *ids)
+
+
+def _starting(ordered: list[str], prefix: str) -> list[str]:
+    """The utterances of sorted `ordered` that begin with `prefix`."""
+    start = bisect_left(ordered, prefix)
+    end = start
+    while end < len(ordered) and ordered[end].startswith(prefix):
+        end += 1
+    return ordered[start:end]
+
+
+def _fill(
+    said: str, at: int, texts: list[str], values: list[_SpokenValues]
+) -> tuple[str, ...] | None:
+    """The first value ids, in slot order, with which slot values followed by `texts` say
+    the rest of `said` from `at` on."""
+    for value, value_id in values[0]:
+        end = at + len(value)
+        if said.startswith(value, at) and said.startswith(texts[0], end):
+            if len(values) == 1:
+                if end + len(texts[0]) == len(said):
+                    return (value_id,)
+                continue
+            rest = _fill(said, end + len(texts[0]), texts[1:], values[1:])
+            if rest is not None:
+                return (value_id, *rest)
+    return None
+
+
+def _spoken(slot_type: Mapping[str, Any]) -> _SpokenValues:
     """Every spoken form of a slot type's values, normalised, with the value's id."""
     return [
         (_normal(said), value.get("id", said))
         for value in slot_type["values"]
         for said in (value["name"]["value"], *value["name"].get("synonyms", ()))
     ]
-
-
-def _interleave(texts: list[str], fills: tuple[tuple[str, str], ...]) -> Iterator[str]:
-    for index, text in enumerate(texts):
-        yield text
-        if index < len(fills):
-            yield fills[index][0]
 
 
 def _normal(sample: str) -> str:

@@ -22,6 +22,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
 ]
 TIMEOUT_MS = 15_000
+# The first page load generates the interaction model; a loaded machine takes seconds.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +200,7 @@ def test_a_guided_reflections_space_counts_down_in_the_player(page: Page) -> Non
         expect(now_playing).not_to_have_text(title or "", timeout=TIMEOUT_MS)
     expect(now_playing).to_have_text(guided.space_title, timeout=TIMEOUT_MS)
     countdown = page.locator("#space-countdown")
-    expect(countdown).to_be_visible(timeout=TIMEOUT_MS)
+    expect(countdown).to_be_visible()
     ticking = re.compile(r"Space to think: 0:[0-4]\d left")
     expect(countdown).to_have_text(ticking, timeout=TIMEOUT_MS)
     first = countdown.text_content()
