@@ -10,7 +10,9 @@ sensitivity, is `AMAZON.FallbackIntent`.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
@@ -138,33 +140,63 @@ def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
 
 
 def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
-    """The most similar sample, around a listed slot value spotted in the utterance."""
+    """The most similar sample, around a listed slot value spotted in the utterance.
+
+    A sample is scored only when an upper bound on its score (the words it shares with the
+    utterance, as many times as both say them) could beat the best so far: the same answer as
+    scoring every sample, in a fraction of the time.
+    """
     words = _stripped(heard).split()
     if not words:
         return None
     best: tuple[float, ResolvedIntent] | None = None
     without_slot = _CLOSE_WITHOUT_SLOT[model.fallback_sensitivity]
+    spotted: dict[tuple[tuple[str, re.Pattern[str]], ...], _Spotted] = {}
     for template in _templates(model):
-        said, groups = template.spot(words)
-        score = _closeness(said, template.words)
-        threshold = _CLOSE_WITH_SLOT if groups else without_slot
-        if score >= threshold and (best is None or score > best[0]):
-            best = (score, template.fill(model, groups))
+        found = spotted.get(template.spotters)
+        if found is None:
+            found = spotted[template.spotters] = _Spotted(*template.spot(words))
+        threshold = _CLOSE_WITH_SLOT if found.groups else without_slot
+        floor = threshold if best is None else max(threshold, math.nextafter(best[0], math.inf))
+        score = _closeness(found, template, floor)
+        if score >= floor:
+            best = (score, template.fill(model, found.groups))
     return best[1] if best else None
 
 
-def _closeness(said: list[str], sample: tuple[str, ...]) -> float:
-    """How alike two word sequences are; a whole sample of a few words inside scores above 1.
+class _Spotted:
+    """An utterance's words with a slot value spotted, counted once for every sample."""
+
+    def __init__(self, said: list[str], groups: dict[str, str]) -> None:
+        self.said = said
+        self.groups = groups
+        self.text = f" {' '.join(said)} "
+        self.counts = Counter(said)
+        self.words = frozenset(said)
+
+
+def _closeness(spotted: _Spotted, template: _Template, floor: float) -> float:
+    """How alike the words and a sample are; a whole sample of a few words inside scores
+    above 1. Below `floor` when the sample cannot reach it, without scoring it exactly.
 
     Someone who says "I feel guilty and I want to hurt myself" has said a whole sample of
     CrisisIntent; the longest sample said in full wins over any partial likeness.
     """
+    sample = template.words
     size = len(sample)
-    if size >= _CONTAINED_MIN_WORDS and any(
-        tuple(said[start : start + size]) == sample for start in range(len(said) - size + 1)
-    ):
+    if size >= _CONTAINED_MIN_WORDS and template.text in spotted.text:
         return 1.0 + size / 100
-    return SequenceMatcher(None, said, sample, autojunk=False).ratio()
+    total = len(spotted.said) + size
+    if 2.0 * min(len(spotted.said), size) / total < floor:
+        return 0.0
+    common = template.distinct_words & spotted.words
+    shared = (
+        len(common) if len(template.distinct_words) == size
+        else sum(min(spotted.counts[word], template.counts[word]) for word in common)
+    )
+    if 2.0 * shared / total < floor:
+        return 0.0
+    return SequenceMatcher(None, spotted.said, sample, autojunk=False).ratio()
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,6 +224,21 @@ class _Template:
         a sample that is nothing but slots, which would swallow every utterance."""
         literal = any(_SLOT.fullmatch(word) is None for word in self.words)
         return self._compiled(lambda slot: _ANY_WORDS) if self.listed and literal else None
+
+    @cached_property
+    def text(self) -> str:
+        """The sample's words, padded with a space either side, to find it said within."""
+        return f" {' '.join(self.words)} "
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """How many times the sample says each word."""
+        return Counter(self.words)
+
+    @cached_property
+    def distinct_words(self) -> frozenset[str]:
+        """The words the sample says."""
+        return frozenset(self.words)
 
     @cached_property
     def first_word(self) -> str | None:
