@@ -78,7 +78,9 @@ def screen_directive(title: str, text: str, hint: str) -> RenderDocumentDirectiv
     return RenderDocumentDirective(
         token=TOKEN,
         document=DOCUMENT,
-        datasources={"screen": {"title": escape(title), "text": markup(text), "hint": escape(hint)}},
+        datasources={
+            "screen": {"title": escape(title), "text": markup(text), "hint": escape(hint)}
+        },
     )
 
 
