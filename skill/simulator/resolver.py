@@ -113,9 +113,14 @@ def _request(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     return _closest(model, candidates[-1])
 
 
+def _unfilled(heard: str) -> str:
+    """The words without hesitations and politeness ("um", "please")."""
+    return " ".join(word for word in heard.split() if word not in FILLER_WORDS)
+
+
 def _stripped(heard: str) -> str:
     """The words without hesitations, politeness and "can you"-style openings."""
-    words = " ".join(word for word in heard.split() if word not in FILLER_WORDS)
+    words = _unfilled(heard)
     for prefix in FILLER_PREFIXES:
         if words.startswith(prefix + " "):
             return words[len(prefix) + 1 :]
@@ -123,8 +128,12 @@ def _stripped(heard: str) -> str:
 
 
 def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
-    """A sample matched word for word: listed slot values first, then any words in a slot."""
-    texts = [text for text in dict.fromkeys((heard, _stripped(heard))) if text]
+    """A sample matched word for word: listed slot values first, then any words in a slot.
+
+    Hesitations are dropped first, and then an opening such as "I want to" too, so "erm, I
+    want to die" is the sample "I want to die" and "um, I want to hear about guilt" is "guilt".
+    """
+    texts = [text for text in dict.fromkeys((heard, _unfilled(heard), _stripped(heard))) if text]
     templates = _templates(model)
     for loose in (False, True):
         for text in texts:

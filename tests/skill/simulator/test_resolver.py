@@ -295,3 +295,13 @@ def test_the_generated_model_understands_phrasings_that_are_not_samples(
         assert (intents.TOPIC, own[intent.name]) == (intent_name, section)
     else:
         assert (intent.name, topic_of(intent)) == (intent_name, section)
+
+
+@pytest.mark.parametrize(
+    "text", ["erm, I want to die", "so I just want to go to sleep and never wake up"]
+)
+def test_a_sample_that_opens_like_a_polite_request_is_still_heard_after_a_hesitation(
+    generated: InteractionModel, text: str
+) -> None:
+    # "I want to" is also an opening dropped from requests ("I want to hear about guilt").
+    assert resolve_intent(generated, text).name == "CrisisIntent"
