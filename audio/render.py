@@ -107,14 +107,14 @@ def export_mp3(segment: AudioSegment, settings: RenderSettings, title: str, albu
     import lameenc
 
     pcm = _pcm_at(segment, settings.sample_rate, settings.channels)
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(settings.bitrate_kbps)
-    encoder.set_in_sample_rate(settings.sample_rate)
-    encoder.set_channels(settings.channels)
-    # LAME's fast mode (-q 7) skips noise shaping: its peaks stay within 1 dB of the input's,
-    # where the default quality overshoots by up to 3 dB after limiting.
-    encoder.set_quality(LAME_QUALITY)
     try:
+        encoder = lameenc.Encoder()
+        encoder.set_bit_rate(settings.bitrate_kbps)
+        encoder.set_in_sample_rate(settings.sample_rate)
+        encoder.set_channels(settings.channels)
+        # LAME's fast mode (-q 7) skips noise shaping: its peaks stay within 1 dB of the
+        # input's, where the default quality overshoots by up to 3 dB after limiting.
+        encoder.set_quality(LAME_QUALITY)
         mp3 = bytes(encoder.encode(pcm) + encoder.flush())
     except RuntimeError as error:
         raise AudioError(f"LAME could not encode the audio: {error}") from None

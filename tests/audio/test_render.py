@@ -13,6 +13,7 @@ from pydub.generators import Sine
 from scipy.signal import resample_poly
 
 from audio import ffmpeg, loudness, mpeg
+from audio.errors import AudioError
 from audio.render import (
     RenderSettings,
     clip_problems,
@@ -136,6 +137,11 @@ def test_tags_survive_non_ascii_titles() -> None:
     clip = export_mp3(tone(500), SETTINGS, title="Final Thoughts: You’re Not Wrong", album="Ä")
     info = inspect_clip(tag_mp3(clip, title="Final Thoughts: You’re Not Wrong", album="Ä"))
     assert (info.title, info.album) == ("Final Thoughts: You’re Not Wrong", "Ä")
+
+
+def test_a_format_lame_refuses_is_one_clear_error() -> None:
+    with pytest.raises(AudioError, match="LAME could not encode the audio"):
+        export_mp3(tone(500), dataclasses.replace(SETTINGS, channels=3), title="T", album="A")
 
 
 def test_a_podcast_style_mp3_is_refused_with_every_reason() -> None:
