@@ -244,10 +244,15 @@ def model_problems(model: Mapping[str, Any]) -> list[str]:
             if kind not in types and not kind.startswith("AMAZON.")
         ]
         for sample in intent["samples"]:
+            named = _SLOT_REFERENCE.findall(sample)
             problems += [
                 f"{intent['name']}: sample {sample!r} refers to undeclared slot {{{name}}}"
-                for name in _SLOT_REFERENCE.findall(sample)
+                for name in named
                 if name not in slots
+            ]
+            problems += [
+                f"{intent['name']}: sample {sample!r} names slot {{{name}}} more than once"
+                for name in sorted({name for name in named if named.count(name) > 1})
             ]
             owner = owners.setdefault(_normal(sample), intent["name"])
             if owner != intent["name"]:

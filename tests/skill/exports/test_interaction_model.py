@@ -224,6 +224,14 @@ def test_a_reference_to_an_undeclared_slot_is_reported(model: dict[str, Any]) ->
     assert any("undeclared slot {topic}" in p for p in model_problems(broken))
 
 
+def test_a_sample_naming_one_slot_twice_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    intent_named(broken, intents.TOPIC)["samples"].append("tell me about {topic} and {topic}")
+    problems = model_problems(broken)
+    assert any("names slot {topic} more than once" in p for p in problems)
+    assert not any("more than once" in p for p in model_problems(model))
+
+
 def test_a_slot_of_an_unknown_type_is_reported(model: dict[str, Any]) -> None:
     broken = json.loads(json.dumps(model))
     intent_named(broken, intents.TOPIC)["slots"][0]["type"] = "Topics"
