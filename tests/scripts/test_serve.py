@@ -14,6 +14,7 @@ import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -59,10 +60,19 @@ def clean_environment(**settings: str) -> dict[str, str]:
 
 
 def stop(process: subprocess.Popen) -> tuple[str, str]:
-    """Ctrl+C the server; returns the rest of its output and its error stream."""
+    """Ctrl+C the server; returns the rest of its output and its error stream.
+
+    Both streams are read while it shuts down, so a server with a full pipe still exits.
+    """
     process.send_signal(signal.SIGINT)
-    process.wait(10)
-    return process.stdout.read(), process.stderr.read()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        out, err = pool.submit(process.stdout.read), pool.submit(process.stderr.read)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()  # ends the reads too, so the failure shows rather than a hang
+            raise
+        return out.result(10), err.result(10)
 
 
 def _address(process: subprocess.Popen) -> str:
