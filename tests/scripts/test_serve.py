@@ -44,13 +44,18 @@ def serving(
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.cli", "serve", "--port", "0", *options],
         cwd=cwd, env=clean_environment(**settings), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE, text=True, preexec_fn=_interruptible,
     )
     try:
         yield _address(process), process
     finally:
         if process.poll() is None:
             stop(process)
+
+
+def _interruptible() -> None:
+    """Let Ctrl+C reach the server even if this run inherited SIGINT ignored (a background job)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def clean_environment(**settings: str) -> dict[str, str]:
