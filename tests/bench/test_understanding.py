@@ -46,10 +46,10 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. False
-# alarms are counted over 231 to 233 harmless utterances per locale.
+# alarms are counted over 287 and 288 harmless utterances per locale.
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.18, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 0.99, "false_alarms": 3},
+    "literal": {"topic": 0.10, "crisis": 0.17, "false_alarms": 0},
+    "statistical": {"topic": 0.96, "crisis": 0.99, "false_alarms": 4},
     "simulator": {"topic": 0.75, "crisis": 0.98, "false_alarms": 15},
 }
 
