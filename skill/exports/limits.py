@@ -5,7 +5,7 @@ at most 1.5 MB, at most 250 intents and 350 intents and slot types together, slo
 synonyms of at most 140 characters, and (in the older reference) 50,000 custom slot values
 across all slot types. Amazon gives no count of samples per intent that binds before the
 model's size; this project holds each intent to 8,000 samples, so one intent cannot crowd the
-others out of the 1.5 MB (the crisis intent, the largest, has about 7,900).
+others out of the 1.5 MB (the crisis intent, the largest, is close to it).
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # alarms are counted over 287 and 288 harmless utterances per locale.
 FLOORS = {
     "literal": {"topic": 0.10, "crisis": 0.17, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 0.99, "false_alarms": 4},
+    "statistical": {"topic": 0.96, "crisis": 1.0, "false_alarms": 3},
     "simulator": {"topic": 0.75, "crisis": 0.98, "false_alarms": 15},
 }
 
