@@ -68,7 +68,8 @@ def export_model(args: argparse.Namespace) -> int:
 
 
 def _print_sample_counts(files: dict[str, str]) -> None:
-    """How many samples each intent has, per locale, against the bound Alexa's size allows."""
+    """Each locale's file size against Alexa's, and how many samples each intent has against
+    the bound that size allows."""
     import json
 
     from skill.exports import limits
@@ -77,5 +78,9 @@ def _print_sample_counts(files: dict[str, str]) -> None:
         if name.startswith("interactionModels/"):
             model = json.loads(text)["interactionModel"]["languageModel"]
             locale = name.rsplit("/", 1)[-1].removesuffix(".json")
-            counts = ", ".join(f"{intent} {count}" for intent, count in limits.counts(model) if count)
+            counts = ", ".join(
+                f"{intent} {count}" for intent, count in limits.counts(model) if count
+            )
+            size = len(text.encode("utf-8"))
+            print(f"{locale} model {size:,} bytes (at most {limits.MODEL_BYTES:,})")
             print(f"{locale} samples (each at most {limits.SAMPLES_PER_INTENT:,}): {counts}")

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from content import LOCALES
 from skill.exports.icons import icon_uris
-from skill.exports.language_model import interaction_model
+from skill.exports.language_model import interaction_model, model_file
 from skill.runtime.guidebook import parse_crisis
 from skill.runtime.intents import REFLECTION_TASK, REFLECTION_TASK_VERSION, REMINDERS_SCOPE
 
@@ -119,7 +119,9 @@ def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
     }
     files.update(
         {
-            f"interactionModels/custom/{locale}.json": _json(interaction_model(guide, locale))
+            f"interactionModels/custom/{locale}.json": model_file(
+                interaction_model(guide, locale)
+            )
             for locale in LOCALES
         }
     )

@@ -22,7 +22,12 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(
         assert model["interactionModel"]["languageModel"]["invocationName"]
     assert "manifest" in json.loads((out / "skill.json").read_text())
     assert guidebook.read_text(encoding="utf-8") == render_guidebook(default_guide())
-    assert capsys.readouterr().out.count("wrote ") == len(LOCALES) + 5  # with the task file
+    printed = capsys.readouterr().out
+    assert printed.count("wrote ") == len(LOCALES) + 5  # with the task file
+    for locale in LOCALES:
+        size = (out / f"interactionModels/custom/{locale}.json").stat().st_size
+        assert f"{locale} model {size:,} bytes (at most 1,500,000)" in printed
+        assert f"{locale} samples (each at most 8,000): CrisisIntent " in printed
     listing = json.loads((out / "skill.json").read_text())["manifest"]["publishingInformation"]
     for locale in LOCALES:
         for uri in (listing["locales"][locale]["smallIconUri"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,10 +13,11 @@ import pytest
 from content import LOCALES, default_guide
 from content.models import CRISIS_FAMILIES
 from skill.exports import limits
-from skill.exports.language_model import language_model, model_problems
+from skill.exports.language_model import language_model, model_file, model_problems
 from skill.runtime import intents
 from skill.runtime.guidebook import load_guidebook
 
+PACKAGE = Path(__file__).resolve().parents[3] / "skill-package"
 ALEXA_SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
 
 
@@ -44,8 +46,23 @@ def test_no_intent_lists_a_sample_twice(model: dict[str, Any]) -> None:
 
 
 def test_the_model_file_is_under_alexas_size_limit(model: dict[str, Any]) -> None:
-    size = len(json.dumps({"interactionModel": {"languageModel": model}}, indent=2))
-    assert size <= limits.MODEL_BYTES
+    text = model_file({"interactionModel": {"languageModel": model}})
+    assert len(text.encode("utf-8")) <= limits.MODEL_BYTES
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_shipped_model_file_is_the_one_measured(locale: str) -> None:
+    shipped = PACKAGE / f"interactionModels/custom/{locale}.json"
+    assert shipped.stat().st_size <= limits.MODEL_BYTES
+    assert shipped.read_text(encoding="utf-8") == model_file(json.loads(shipped.read_text()))
+
+
+def test_the_model_file_is_unindented_with_one_element_a_line() -> None:
+    text = model_file({"intents": [{"name": "A", "samples": ["hi", "café"]}]})
+    assert text.splitlines() == [
+        "{", '"intents": [', "{", '"name": "A",', '"samples": [', '"hi",', '"café"', "]", "}",
+        "]", "}",
+    ]
 
 
 def test_each_intent_keeps_to_the_sample_bound(model: dict[str, Any]) -> None:
