@@ -4,7 +4,9 @@ The model is the standard ASK JSON (`interactionModel.languageModel`). Resolutio
 strict to forgiving, as speech recognition plus Alexa's language understanding would:
 an exact sample, the same without filler words, a slot filled with words the model does not
 list (Alexa still fills it, with `ER_SUCCESS_NO_MATCH`), then the closest sample around a
-slot value spotted anywhere in the utterance. Nothing close enough, by the model's fallback
+slot value spotted anywhere in the utterance. Closeness is the better of two likenesses: the
+words in order (difflib), and the words shared, each weighted by how rare it is among the
+samples, so "suicide" says more than "christmas". Nothing close enough, by the model's fallback
 sensitivity, is `AMAZON.FallbackIntent`.
 """
 
@@ -47,6 +49,9 @@ _ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
 _CLOSE_WITH_SLOT = 0.3
 _CLOSE_WITHOUT_SLOT = {"LOW": 0.55, "MEDIUM": 0.65, "HIGH": 0.75}
 _CONTAINED_MIN_WORDS = 3
+# The weight of a word no sample says, the least a word can weigh: it tells nothing about
+# which sample is meant, and only makes an utterance a little less like every one.
+_UNSAID_WEIGHT = math.log(2.0)
 
 
 @dataclass(frozen=True)
@@ -158,13 +163,14 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     words = _stripped(heard).split()
     if not words:
         return None
+    weights = _weights(model)
     best: tuple[float, ResolvedIntent] | None = None
     without_slot = _CLOSE_WITHOUT_SLOT[model.fallback_sensitivity]
     spotted: dict[tuple[tuple[str, re.Pattern[str]], ...], _Spotted] = {}
     for template in _templates(model):
         found = spotted.get(template.spotters)
         if found is None:
-            found = spotted[template.spotters] = _Spotted(*template.spot(words))
+            found = spotted[template.spotters] = _Spotted(*template.spot(words), weights)
         threshold = _CLOSE_WITH_SLOT if found.groups else without_slot
         floor = threshold if best is None else max(threshold, math.nextafter(best[0], math.inf))
         score = _closeness(found, template, floor)
@@ -174,11 +180,16 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
 
 
 class _Spotted:
-    """An utterance's words with a slot value spotted, counted once for every sample."""
+    """An utterance's words with a slot value spotted, counted and weighed once for every
+    sample."""
 
-    def __init__(self, said: list[str], groups: dict[str, str]) -> None:
+    def __init__(
+        self, said: list[str], groups: dict[str, str], weights: Mapping[str, float]
+    ) -> None:
         self.said = said
         self.groups = groups
+        self.weights = weights
+        self.weight = sum(weights.get(word, _UNSAID_WEIGHT) for word in set(said))
         self.text = f" {' '.join(said)} "
         self.counts = Counter(said)
         self.words = frozenset(said)
@@ -189,23 +200,26 @@ def _closeness(spotted: _Spotted, template: _Template, floor: float) -> float:
     above 1. Below `floor` when the sample cannot reach it, without scoring it exactly.
 
     Someone who says "I feel guilty and I want to hurt myself" has said a whole sample of
-    CrisisIntent; the longest sample said in full wins over any partial likeness.
+    CrisisIntent; the longest sample said in full wins over any partial likeness. Otherwise
+    the better of the words' likeness in order and the weight of the words both say.
     """
     sample = template.words
     size = len(sample)
     if size >= _CONTAINED_MIN_WORDS and template.text in spotted.text:
         return 1.0 + size / 100
+    common = template.distinct_words & spotted.words
+    weights = spotted.weights
+    weighed = 2.0 * sum(weights[word] for word in common) / (spotted.weight + template.weight)
     total = len(spotted.said) + size
     if 2.0 * min(len(spotted.said), size) / total < floor:
-        return 0.0
-    common = template.distinct_words & spotted.words
+        return weighed
     shared = (
         len(common) if len(template.distinct_words) == size
         else sum(min(spotted.counts[word], template.counts[word]) for word in common)
     )
     if 2.0 * shared / total < floor:
-        return 0.0
-    return SequenceMatcher(None, spotted.said, sample, autojunk=False).ratio()
+        return weighed
+    return max(weighed, SequenceMatcher(None, spotted.said, sample, autojunk=False).ratio())
 
 
 @dataclass(frozen=True, eq=False)
@@ -221,6 +235,8 @@ class _Template:
     # Each slot's alternation of listed values (empty for a built-in slot type).
     listed: Mapping[str, str]
     spotters: tuple[tuple[str, re.Pattern[str]], ...]
+    # The sum of its distinct words' weights.
+    weight: float
 
     @cached_property
     def exact_pattern(self) -> re.Pattern[str]:
@@ -306,25 +322,42 @@ def _filled(model: InteractionModel, name: str, kind: str, heard: str | None) ->
 @lru_cache(maxsize=8)
 def _templates(model: InteractionModel) -> tuple[_Template, ...]:
     """Every sample as a template: the model's own first, then Alexa's built-in phrasings."""
+    weights = _weights(model)
+    return tuple(_template(model, intent, sample, weights) for intent, sample in _samples(model))
+
+
+def _samples(model: InteractionModel) -> list[tuple[Intent, str]]:
     declared = [(intent, sample) for intent in model.intents for sample in intent.samples]
     built_in = [
         (intent, sample)
         for intent in model.intents
         for sample in BUILT_IN_SAMPLES.get(intent.name, ())
     ]
-    return tuple(_template(model, intent, sample) for intent, sample in declared + built_in)
+    return declared + built_in
 
 
-def _template(model: InteractionModel, intent: Intent, sample: str) -> _Template:
+@lru_cache(maxsize=8)
+def _weights(model: InteractionModel) -> dict[str, float]:
+    """Each word's weight: the fewer samples say it, the more (inverse document frequency)."""
+    said = [frozenset(normalize(sample).split()) for _, sample in _samples(model)]
+    counts = Counter(word for words in said for word in words)
+    return {word: math.log(len(said) / count) + _UNSAID_WEIGHT for word, count in counts.items()}
+
+
+def _template(
+    model: InteractionModel, intent: Intent, sample: str, weights: Mapping[str, float]
+) -> _Template:
     slot_types = dict(intent.slots)
     listed = {
         name: _alternation(model, slot_types.get(name, "")) for name in _SLOT.findall(sample)
     }
+    words = tuple(normalize(sample).split()) or ("",)
     return _Template(
         intent=intent,
-        words=tuple(normalize(sample).split()) or ("",),
+        words=words,
         listed=listed,
         spotters=tuple((slot, _spotter(values)) for slot, values in listed.items() if values),
+        weight=sum(weights.get(word, _UNSAID_WEIGHT) for word in set(words)),
     )
 
 

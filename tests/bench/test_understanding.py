@@ -46,11 +46,11 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. False
-# alarms are counted over 287 and 288 harmless utterances per locale.
+# alarms are counted over 342 and 343 harmless utterances per locale.
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.17, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 1.0, "false_alarms": 3},
-    "simulator": {"topic": 0.75, "crisis": 0.98, "false_alarms": 15},
+    "literal": {"topic": 0.10, "crisis": 0.16, "false_alarms": 0},
+    "statistical": {"topic": 0.96, "crisis": 1.0, "false_alarms": 2},
+    "simulator": {"topic": 0.78, "crisis": 0.98, "false_alarms": 10},
 }
 
 

@@ -27,7 +27,7 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(
     for locale in LOCALES:
         size = (out / f"interactionModels/custom/{locale}.json").stat().st_size
         assert f"{locale} model {size:,} bytes (at most 1,500,000)" in printed
-        assert f"{locale} samples (each at most 8,000): CrisisIntent " in printed
+        assert f"{locale} samples (each at most 10,000): CrisisIntent " in printed
     listing = json.loads((out / "skill.json").read_text())["manifest"]["publishingInformation"]
     for locale in LOCALES:
         for uri in (listing["locales"][locale]["smallIconUri"],

@@ -102,6 +102,21 @@ def test_phrasings_that_are_not_samples_reach_the_closest_intent(
     assert (intent.name, topic_of(intent)) == (intent_name, section)
 
 
+@pytest.mark.parametrize(
+    ("text", "intent_name"),
+    [
+        ("my family says i will regret this forever and ever", "RegretSectionIntent"),
+        ("could you read me a question for reflection tonight", "ReflectIntent"),
+    ],
+)
+def test_the_rare_words_of_a_sample_carry_a_phrasing_that_keeps_little_of_its_order(
+    model: InteractionModel, text: str, intent_name: str
+) -> None:
+    # In order, each shares too little with any sample to be more than the fallback; the
+    # words it shares ("regret", "reflection") are said by few samples, and weigh the most.
+    assert resolve_intent(model, text).name == intent_name
+
+
 def test_a_whole_crisis_sample_inside_a_longer_sentence_wins(model: InteractionModel) -> None:
     assert resolve_intent(model, "I feel guilty and I want to hurt myself").name == "CrisisIntent"
 
