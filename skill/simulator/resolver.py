@@ -156,9 +156,10 @@ def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
 def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     """The most similar sample, around a listed slot value spotted in the utterance.
 
-    A sample is scored only when an upper bound on its score (the words it shares with the
-    utterance, as many times as both say them) could beat the best so far: the same answer as
-    scoring every sample, in a fraction of the time.
+    Every sample's shared words are weighed; the likeness in order (difflib, the costly part)
+    is computed only when an upper bound on it (the words it shares with the utterance, as many
+    times as both say them) could beat the best so far: the same answer as scoring every
+    sample, in a fraction of the time.
     """
     words = _stripped(heard).split()
     if not words:
