@@ -164,6 +164,7 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     words = _stripped(heard).split()
     if not words:
         return None
+    unstripped = _unfilled(heard).split()
     weights = _weights(model)
     best: tuple[float, ResolvedIntent] | None = None
     without_slot = _CLOSE_WITHOUT_SLOT[model.fallback_sensitivity]
@@ -171,7 +172,9 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     for template in _templates(model):
         found = spotted.get(template.spotters)
         if found is None:
-            found = spotted[template.spotters] = _Spotted(*template.spot(words), weights)
+            said, groups = template.spot(words)
+            whole = template.spot(unstripped)[0] if unstripped != words else said
+            found = spotted[template.spotters] = _Spotted(said, groups, weights, whole)
         threshold = _CLOSE_WITH_SLOT if found.groups else without_slot
         floor = threshold if best is None else max(threshold, math.nextafter(best[0], math.inf))
         score = _closeness(found, template, floor)
@@ -182,16 +185,21 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
 
 class _Spotted:
     """An utterance's words with a slot value spotted, counted and weighed once for every
-    sample."""
+    sample. Likeness is scored without an opening such as "I want to", but a whole sample is
+    looked for in `whole`, the words with it, as a sample may say it too ("I want to die")."""
 
     def __init__(
-        self, said: list[str], groups: dict[str, str], weights: Mapping[str, float]
+        self,
+        said: list[str],
+        groups: dict[str, str],
+        weights: Mapping[str, float],
+        whole: list[str],
     ) -> None:
         self.said = said
         self.groups = groups
         self.weights = weights
         self.weight = sum(weights.get(word, _UNSAID_WEIGHT) for word in set(said))
-        self.text = f" {' '.join(said)} "
+        self.text = f" {' '.join(whole)} "
         self.counts = Counter(said)
         self.words = frozenset(said)
 

