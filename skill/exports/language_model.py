@@ -25,7 +25,13 @@ if TYPE_CHECKING:
 
 _SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
 _DROPPED = re.compile(r"[?!,;:\"]")
+# A contraction set apart from its word by the grammar ("I ('ve| have)" gives "I 've").
+_LOOSE_CONTRACTION = re.compile(r" '(?=[a-z])")
 _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
+# A slot with a word stuck to it ("{person}'s"). Amazon allows "possessive apostrophes" without
+# saying whether one may follow a slot, and developers report the console refusing it, so a
+# sample says "{person} is" or names the owner in words ("my mom's").
+_SLOT_WITH_SUFFIX = re.compile(r"\{[^{}]*\}[\w']")
 # A slot type's spoken forms, normalised, in order, each with its value's id.
 _SpokenValues = list[tuple[str, str]]
 _FORBIDDEN_INVOCATION_WORDS = frozenset(
@@ -47,15 +53,23 @@ REQUEST_INTENTS = {
 
 
 def utterance(text: str) -> str:
-    """A sample as Alexa accepts it: no question marks or commas, single spaces.
+    """A sample as Alexa accepts it: no question marks or commas, single spaces, each
+    contraction joined to its word.
 
-    ValueError when something else is left that Alexa refuses, such as digits.
+    ValueError when something else is left that Alexa refuses, such as digits or a slot
+    with a possessive.
     """
-    sample = " ".join(_DROPPED.sub(" ", text.replace("’", "'")).split())
+    spaced = " ".join(_DROPPED.sub(" ", text.replace("’", "'")).split())
+    sample = _LOOSE_CONTRACTION.sub("'", spaced)
     if not _SAMPLE.match(sample):
         raise ValueError(
             f"sample {text!r}: use letters, spaces, apostrophes, periods and hyphens only "
             "(spell out numbers)"
+        )
+    if _SLOT_WITH_SUFFIX.search(sample):
+        raise ValueError(
+            f"sample {text!r}: a slot takes no possessive or other ending; "
+            "say '{person} is' or name the owner in words"
         )
     return sample
 

@@ -41,9 +41,6 @@ FALLBACK_INTENT = "AMAZON.FallbackIntent"
 # What Alexa sends a skill for words that match none of its samples.
 _FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
 _SLOT = re.compile(r"\{(\w+)\}")
-# A sample's word that is a slot, possessive or not: "{person}'s" is "{person}s" once
-# normalised, and Alexa hears "my mom's" there.
-_SLOT_WORD = re.compile(r"\{(\w+)\}(s?)")
 # Words a slot catches when the model does not list them: Alexa fills such a slot anyway.
 _ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
 # Closest-sample thresholds (difflib ratio over words): a spotted slot value carries weight.
@@ -259,7 +256,7 @@ class _Template:
     def loose_pattern(self) -> re.Pattern[str] | None:
         """Any few words in each slot, as Alexa fills slots with unlisted words too; None for
         a sample that is nothing but slots, which would swallow every utterance."""
-        literal = any(_SLOT_WORD.fullmatch(word) is None for word in self.words)
+        literal = any(_SLOT.fullmatch(word) is None for word in self.words)
         return self._compiled(lambda slot: _ANY_WORDS) if self.listed and literal else None
 
     @cached_property
@@ -280,12 +277,12 @@ class _Template:
     @cached_property
     def first_word(self) -> str | None:
         """The sample's first word; None when it starts with a slot."""
-        return None if _SLOT_WORD.fullmatch(self.words[0]) else self.words[0]
+        return None if _SLOT.fullmatch(self.words[0]) else self.words[0]
 
     def _compiled(self, fill: Callable[[str], str]) -> re.Pattern[str]:
         parts = (
-            f"(?P<{slot[1]}>{fill(slot[1])}){slot[2]}"
-            if (slot := _SLOT_WORD.fullmatch(word))
+            f"(?P<{slot[1]}>{fill(slot[1])})"
+            if (slot := _SLOT.fullmatch(word))
             else re.escape(word)
             for word in self.words
         )

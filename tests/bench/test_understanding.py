@@ -46,11 +46,12 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. Crisis
-# is counted over 787 and 781 utterances per locale, false alarms over 375 and 378 harmless
-# ones; statistical crisis is 99.9% in each locale (one utterance short of all).
+# is counted over 854 and 844 utterances per locale, false alarms over 404 and 412 harmless
+# ones; statistical crisis is 99.9% in en-US (one held-out utterance short of all) and 100% in
+# en-GB, whose two false alarms are kept by design ("going to kill me" is a danger signal).
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.15, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 3},
+    "literal": {"topic": 0.10, "crisis": 0.14, "false_alarms": 0},
+    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 2},
     "simulator": {"topic": 0.78, "crisis": 0.98, "false_alarms": 12},
 }
 
