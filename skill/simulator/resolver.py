@@ -8,50 +8,48 @@ slot value spotted anywhere in the utterance. Closeness is the better of two lik
 words in order (difflib), and the words shared, each weighted by how rare it is among the
 samples, so "suicide" says more than "christmas". Nothing close enough, by the model's fallback
 sensitivity, is `AMAZON.FallbackIntent`.
+
+Safety first, as the skill's handlers are ordered: unless a sample was said exactly, the crisis
+intent wins whenever its few closest samples, taken together, are more like what was said than
+any other intent's, and close enough to be heard. One sample of a topic can be nearer on its
+own (a long account of cutting that starts with a row at Christmas), but the danger is what
+many crisis samples share.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
-from skill.simulator.built_in_slots import slot_value
-from skill.simulator.language_model import (
-    FilledSlot,
-    Intent,
-    InteractionModel,
-    ResolvedIntent,
-    normalize,
-)
+from skill.runtime.intents import CRISIS
+from skill.simulator.language_model import Intent, InteractionModel, ResolvedIntent, normalize
 from skill.simulator.phrasings import (
-    BUILT_IN_SAMPLES,
     CONNECTING_WORDS,
     FILLER_PREFIXES,
     FILLER_WORDS,
     INVOCATION_PREFIXES,
     INVOCATION_SUFFIXES,
 )
+from skill.simulator.samples import UNSAID_WEIGHT, Template, templates, weights
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 # What Alexa sends a skill for words that match none of its samples.
 _FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
-_SLOT = re.compile(r"\{(\w+)\}")
-# Words a slot catches when the model does not list them: Alexa fills such a slot anyway.
-_ANY_WORDS = r"[\w']+(?: [\w']+){0,4}"
 # Closest-sample thresholds (difflib ratio over words): a spotted slot value carries weight.
 # Without one, the model's fallbackIntentSensitivity decides: the lower it is, the less alike
 # an utterance need be to reach a sample rather than AMAZON.FallbackIntent, as on Alexa.
 _CLOSE_WITH_SLOT = 0.3
 _CLOSE_WITHOUT_SLOT = {"LOW": 0.55, "MEDIUM": 0.65, "HIGH": 0.75}
 _CONTAINED_MIN_WORDS = 3
-# The weight of a word no sample says, the least a word can weigh: it tells nothing about
-# which sample is meant, and only makes an utterance a little less like every one.
-_UNSAID_WEIGHT = math.log(2.0)
+# How many of an intent's closest samples make up its evidence: the fewest with which every
+# crisis utterance of the labelled dev set (bench/utterances/) reaches the crisis intent.
+_EVIDENCE_SAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,8 @@ def resolve_slot_answer(
     if intent is None or not samples:
         return None
     answers = replace(model, intents=(Intent(intent.name, intent.slots, samples),))
-    found = _exact(answers, _stripped(normalize(text)) or normalize(text))
+    heard = _stripped(normalize(text)) or normalize(text)
+    found = _exact(answers, heard, loose=False) or _exact(answers, heard, loose=True)
     filled = found.slot(slot) if found else None
     return found if filled is not None and filled.heard is not None else None
 
@@ -108,14 +107,23 @@ def _invocation_patterns(invocation: str) -> tuple[re.Pattern[str], ...]:
 
 
 def _request(model: InteractionModel, heard: str) -> ResolvedIntent | None:
-    """The best intent for some words; a connecting word after the skill's name is optional."""
+    """The best intent for some words; a connecting word after the skill's name is optional.
+
+    A sample said word for word with the values its slots list is the answer. Anything
+    looser (unlisted words in a slot, a near miss, nothing close) gives way to the crisis
+    intent when the evidence for it leads.
+    """
     first, _, rest = heard.partition(" ")
     candidates = [heard, rest] if first in CONNECTING_WORDS and rest else [heard]
     for candidate in candidates:
-        exact = _exact(model, candidate)
+        exact = _exact(model, candidate, loose=False)
         if exact is not None:
             return exact
-    return _closest(model, candidates[-1])
+        loose = _exact(model, candidate, loose=True)
+        if loose is not None:
+            return _survey(model, candidate).safety_first(loose)
+    survey = _survey(model, candidates[-1])
+    return survey.safety_first(survey.closest)
 
 
 def _unfilled(heard: str) -> str:
@@ -132,29 +140,45 @@ def _stripped(heard: str) -> str:
     return words
 
 
-def _exact(model: InteractionModel, heard: str) -> ResolvedIntent | None:
-    """A sample matched word for word: listed slot values first, then any words in a slot.
+def _exact(model: InteractionModel, heard: str, *, loose: bool) -> ResolvedIntent | None:
+    """A sample matched word for word: with listed slot values only, or (`loose`) with any
+    few words in a slot.
 
     Hesitations are dropped first, and then an opening such as "I want to" too, so "erm, I
     want to die" is the sample "I want to die" and "um, I want to hear about guilt" is "guilt".
     """
     texts = [text for text in dict.fromkeys((heard, _unfilled(heard), _stripped(heard))) if text]
-    templates = _templates(model)
-    for loose in (False, True):
-        for text in texts:
-            first = text.split(" ", 1)[0]
-            for template in templates:
-                if template.first_word not in (None, first):
-                    continue
-                pattern = template.loose_pattern if loose else template.exact_pattern
-                match = pattern.fullmatch(text) if pattern else None
-                if match:
-                    return template.fill(model, match.groupdict())
+    for text in texts:
+        first = text.split(" ", 1)[0]
+        for template in templates(model):
+            if template.first_word not in (None, first):
+                continue
+            pattern = template.loose_pattern if loose else template.exact_pattern
+            match = pattern.fullmatch(text) if pattern else None
+            if match:
+                return template.fill(model, match.groupdict())
     return None
 
 
-def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
-    """The most similar sample, around a listed slot value spotted in the utterance.
+@dataclass(frozen=True)
+class _Survey:
+    """What every sample says of an utterance: the closest one's intent, and the crisis intent
+    when the evidence for it leads (None otherwise)."""
+
+    closest: ResolvedIntent | None
+    danger: ResolvedIntent | None
+
+    def safety_first(self, found: ResolvedIntent | None) -> ResolvedIntent | None:
+        """The crisis intent when the evidence for it leads and `found` is another; else
+        `found`."""
+        if self.danger is None or (found is not None and found.name == CRISIS):
+            return found
+        return self.danger
+
+
+def _survey(model: InteractionModel, heard: str) -> _Survey:
+    """The most similar sample, around a listed slot value spotted in the utterance, and the
+    evidence of each intent's few closest samples.
 
     Every sample's shared words are weighed; the likeness in order (difflib, the costly part)
     is computed only when an upper bound on it (the words it shares with the utterance, as many
@@ -163,24 +187,59 @@ def _closest(model: InteractionModel, heard: str) -> ResolvedIntent | None:
     """
     words = _stripped(heard).split()
     if not words:
-        return None
+        return _Survey(closest=None, danger=None)
     unstripped = _unfilled(heard).split()
-    weights = _weights(model)
+    word_weights = weights(model)
     best: tuple[float, ResolvedIntent] | None = None
     without_slot = _CLOSE_WITHOUT_SLOT[model.fallback_sensitivity]
+    evidence = _Evidence()
     spotted: dict[tuple[tuple[str, re.Pattern[str]], ...], _Spotted] = {}
-    for template in _templates(model):
+    for template in templates(model):
         found = spotted.get(template.spotters)
         if found is None:
             said, groups = template.spot(words)
             whole = template.spot(unstripped)[0] if unstripped != words else said
-            found = spotted[template.spotters] = _Spotted(said, groups, weights, whole)
+            found = spotted[template.spotters] = _Spotted(said, groups, word_weights, whole)
+        weighed = found.weighed(template)
+        evidence.add(template, weighed, found.groups)
         threshold = _CLOSE_WITH_SLOT if found.groups else without_slot
         floor = threshold if best is None else max(threshold, math.nextafter(best[0], math.inf))
-        score = _closeness(found, template, floor)
+        score = _closeness(found, template, weighed, floor)
         if score >= floor:
             best = (score, template.fill(model, found.groups))
-    return best[1] if best else None
+    return _Survey(closest=best[1] if best else None, danger=evidence.crisis(model, without_slot))
+
+
+class _Evidence:
+    """Each intent's few closest samples, by the weight of the words they share with an
+    utterance, and the crisis intent's closest one."""
+
+    def __init__(self) -> None:
+        self.closest: dict[str, list[float]] = {}
+        self.nearest_crisis: tuple[float, Template, dict[str, str]] | None = None
+
+    def add(self, template: Template, likeness: float, groups: dict[str, str]) -> None:
+        """Count one sample's likeness."""
+        heap = self.closest.setdefault(template.intent.name, [])
+        if len(heap) < _EVIDENCE_SAMPLES:
+            heapq.heappush(heap, likeness)
+        elif likeness > heap[0]:
+            heapq.heapreplace(heap, likeness)
+        nearest = self.nearest_crisis
+        if template.intent.name == CRISIS and (nearest is None or likeness > nearest[0]):
+            self.nearest_crisis = (likeness, template, groups)
+
+    def crisis(self, model: InteractionModel, enough: float) -> ResolvedIntent | None:
+        """The crisis intent, filled from its closest sample, when its closest samples taken
+        together are at least `enough` alike and more alike than any other intent's."""
+        if self.nearest_crisis is None:
+            return None
+        means = {name: sum(heap) / _EVIDENCE_SAMPLES for name, heap in self.closest.items()}
+        crisis = means.pop(CRISIS)
+        if crisis < enough or crisis < max(means.values(), default=0.0):
+            return None
+        _, template, groups = self.nearest_crisis
+        return template.fill(model, groups)
 
 
 class _Spotted:
@@ -198,30 +257,33 @@ class _Spotted:
         self.said = said
         self.groups = groups
         self.weights = weights
-        self.weight = sum(weights.get(word, _UNSAID_WEIGHT) for word in set(said))
+        self.weight = sum(weights.get(word, UNSAID_WEIGHT) for word in set(said))
         self.text = f" {' '.join(whole)} "
         self.counts = Counter(said)
         self.words = frozenset(said)
 
+    def weighed(self, template: Template) -> float:
+        """The weight of the words both say, against the weight of all the words of each."""
+        common = template.distinct_words & self.words
+        return 2.0 * sum(self.weights[word] for word in common) / (self.weight + template.weight)
 
-def _closeness(spotted: _Spotted, template: _Template, floor: float) -> float:
+
+def _closeness(spotted: _Spotted, template: Template, weighed: float, floor: float) -> float:
     """How alike the words and a sample are; a whole sample of a few words inside scores
     above 1. Below `floor` when the sample cannot reach it, without scoring it exactly.
 
     Someone who says "I feel guilty and I want to hurt myself" has said a whole sample of
     CrisisIntent; the longest sample said in full wins over any partial likeness. Otherwise
-    the better of the words' likeness in order and the weight of the words both say.
+    the better of the words' likeness in order and `weighed`, the weight of the words both say.
     """
     sample = template.words
     size = len(sample)
     if size >= _CONTAINED_MIN_WORDS and template.text in spotted.text:
         return 1.0 + size / 100
-    common = template.distinct_words & spotted.words
-    weights = spotted.weights
-    weighed = 2.0 * sum(weights[word] for word in common) / (spotted.weight + template.weight)
     total = len(spotted.said) + size
     if 2.0 * min(len(spotted.said), size) / total < floor:
         return weighed
+    common = template.distinct_words & spotted.words
     shared = (
         len(common) if len(template.distinct_words) == size
         else sum(min(spotted.counts[word], template.counts[word]) for word in common)
@@ -229,154 +291,3 @@ def _closeness(spotted: _Spotted, template: _Template, floor: float) -> float:
     if 2.0 * shared / total < floor:
         return weighed
     return max(weighed, SequenceMatcher(None, spotted.said, sample, autojunk=False).ratio())
-
-
-@dataclass(frozen=True, eq=False)
-class _Template:
-    """One sample utterance compiled for matching: exactly, loosely and by spotting a value.
-
-    Patterns are compiled when first tried: a large model has thousands of samples, and an
-    utterance is tried only against those that could start the way it does.
-    """
-
-    intent: Intent
-    words: tuple[str, ...]
-    # Each slot's alternation of listed values (empty for a built-in slot type).
-    listed: Mapping[str, str]
-    spotters: tuple[tuple[str, re.Pattern[str]], ...]
-    # The sum of its distinct words' weights.
-    weight: float
-
-    @cached_property
-    def exact_pattern(self) -> re.Pattern[str]:
-        """Listed slot values only (any words for a built-in slot type)."""
-        return self._compiled(lambda slot: self.listed[slot] or _ANY_WORDS)
-
-    @cached_property
-    def loose_pattern(self) -> re.Pattern[str] | None:
-        """Any few words in each slot, as Alexa fills slots with unlisted words too; None for
-        a sample that is nothing but slots, which would swallow every utterance."""
-        literal = any(_SLOT.fullmatch(word) is None for word in self.words)
-        return self._compiled(lambda slot: _ANY_WORDS) if self.listed and literal else None
-
-    @cached_property
-    def text(self) -> str:
-        """The sample's words, padded with a space either side, to find it said within."""
-        return f" {' '.join(self.words)} "
-
-    @cached_property
-    def counts(self) -> Counter[str]:
-        """How many times the sample says each word."""
-        return Counter(self.words)
-
-    @cached_property
-    def distinct_words(self) -> frozenset[str]:
-        """The words the sample says."""
-        return frozenset(self.words)
-
-    @cached_property
-    def first_word(self) -> str | None:
-        """The sample's first word; None when it starts with a slot."""
-        return None if _SLOT.fullmatch(self.words[0]) else self.words[0]
-
-    def _compiled(self, fill: Callable[[str], str]) -> re.Pattern[str]:
-        parts = (
-            f"(?P<{slot[1]}>{fill(slot[1])})"
-            if (slot := _SLOT.fullmatch(word))
-            else re.escape(word)
-            for word in self.words
-        )
-        return re.compile(" ".join(parts))
-
-    def spot(self, words: list[str]) -> tuple[list[str], dict[str, str]]:
-        """The words with the first listed slot value found replaced by this sample's slot."""
-        text = " ".join(words)
-        for slot, spotter in self.spotters:
-            found = spotter.search(text)
-            if found:
-                said = f"{text[: found.start()]}{{{slot}}}{text[found.end() :]}"
-                return said.split(), {slot: found[0]}
-        return words, {}
-
-    def fill(self, model: InteractionModel, groups: Mapping[str, str | None]) -> ResolvedIntent:
-        """The intent with every declared slot, filled from the matched words."""
-        slots = tuple(
-            _filled(model, name, kind, groups.get(name)) for name, kind in self.intent.slots
-        )
-        return ResolvedIntent(name=self.intent.name, slots=slots)
-
-
-def _filled(model: InteractionModel, name: str, kind: str, heard: str | None) -> FilledSlot:
-    """A slot with the value its words name: exactly, or else the longest one said within;
-    a built-in type's value as Alexa gives it ("8 pm" is "20:00" in AMAZON.TIME)."""
-    values = model.values(kind)
-    if values is None:
-        return FilledSlot(name=name, type=kind, heard=slot_value(kind, heard))
-    if heard is None or not values:
-        return FilledSlot(name=name, type=kind, heard=heard)
-    exact = next((value for value in values if heard in value.spoken), None)
-    if exact is not None:
-        return FilledSlot(name=name, type=kind, heard=heard, value=exact)
-    padded = f" {heard} "
-    within = [
-        (len(spoken), value)
-        for value in values
-        for spoken in value.spoken
-        if spoken and f" {spoken} " in padded
-    ]
-    value = max(within, key=lambda found: found[0])[1] if within else None
-    return FilledSlot(name=name, type=kind, heard=heard, value=value)
-
-
-@lru_cache(maxsize=8)
-def _templates(model: InteractionModel) -> tuple[_Template, ...]:
-    """Every sample as a template: the model's own first, then Alexa's built-in phrasings."""
-    weights = _weights(model)
-    return tuple(_template(model, intent, sample, weights) for intent, sample in _samples(model))
-
-
-def _samples(model: InteractionModel) -> list[tuple[Intent, str]]:
-    declared = [(intent, sample) for intent in model.intents for sample in intent.samples]
-    built_in = [
-        (intent, sample)
-        for intent in model.intents
-        for sample in BUILT_IN_SAMPLES.get(intent.name, ())
-    ]
-    return declared + built_in
-
-
-@lru_cache(maxsize=8)
-def _weights(model: InteractionModel) -> dict[str, float]:
-    """Each word's weight: the fewer samples say it, the more (inverse document frequency)."""
-    said = [frozenset(normalize(sample).split()) for _, sample in _samples(model)]
-    counts = Counter(word for words in said for word in words)
-    return {word: math.log(len(said) / count) + _UNSAID_WEIGHT for word, count in counts.items()}
-
-
-def _template(
-    model: InteractionModel, intent: Intent, sample: str, weights: Mapping[str, float]
-) -> _Template:
-    slot_types = dict(intent.slots)
-    listed = {
-        name: _alternation(model, slot_types.get(name, "")) for name in _SLOT.findall(sample)
-    }
-    words = tuple(normalize(sample).split()) or ("",)
-    return _Template(
-        intent=intent,
-        words=words,
-        listed=listed,
-        spotters=tuple((slot, _spotter(values)) for slot, values in listed.items() if values),
-        weight=sum(weights.get(word, _UNSAID_WEIGHT) for word in set(words)),
-    )
-
-
-@lru_cache(maxsize=64)
-def _spotter(values: str) -> re.Pattern[str]:
-    return re.compile(rf"\b(?:{values})\b")
-
-
-@lru_cache(maxsize=64)
-def _alternation(model: InteractionModel, slot_type: str) -> str:
-    """A regex matching any spoken form of a type, longest first so "the guilt" beats "guilt"."""
-    spoken = {text for value in model.values(slot_type) or () for text in value.spoken if text}
-    return "|".join(re.escape(text) for text in sorted(spoken, key=lambda t: (-len(t), t)))

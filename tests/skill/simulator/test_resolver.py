@@ -135,6 +135,56 @@ def test_a_whole_sample_that_opens_with_a_polite_opening_is_found_said_in_full(
     assert resolve_intent(model, text).name == "CrisisIntent"
 
 
+def _model_with(crisis: list[str]) -> InteractionModel:
+    """A model whose topic intent takes any words after "i cant stop thinking about"."""
+    return InteractionModel.from_json({
+        "invocationName": "no contact companion",
+        "intents": [
+            {"name": "CrisisIntent", "samples": crisis},
+            {
+                "name": "TopicIntent",
+                "slots": [{"name": "topic", "type": "SectionTopic"}],
+                "samples": ["i cant stop thinking about {topic}", "tell me about {topic}"],
+            },
+            {"name": "HolidaysSectionIntent", "samples": ["how do i get through christmas"]},
+            {"name": "AMAZON.HelpIntent", "samples": ["help me"]},
+        ],
+        "types": [
+            {"name": "SectionTopic", "values": [{"id": "holidays", "name": {"value": "christmas"}}]}
+        ],
+    })
+
+
+THINKING_OF_CUTTING = [
+    "i keep thinking about cutting myself",
+    "i cant stop thinking about hurting myself",
+    "i keep thinking about cutting again",
+    "i am not safe",
+]
+
+
+def test_danger_that_many_crisis_samples_share_wins_over_a_slot_filled_with_any_words() -> None:
+    # Word for word it is the topic sample with "cutting again" in the slot; three crisis
+    # samples say nearly all of it, and together they outweigh every other intent.
+    said = "I can't stop thinking about cutting again"
+    assert resolve_intent(_model_with(THINKING_OF_CUTTING), said).name == "CrisisIntent"
+    assert resolve_intent(_model_with(["i am not safe"]), said).name == "TopicIntent"
+
+
+@pytest.mark.parametrize(
+    ("said", "intent_name"),
+    [
+        ("help me", "AMAZON.HelpIntent"),  # a sample said exactly is what was meant
+        ("i can't stop thinking about christmas", "TopicIntent"),
+        ("how do i get through christmas alone", "HolidaysSectionIntent"),
+    ],
+)
+def test_crisis_evidence_does_not_overrule_an_exact_sample_or_a_clear_topic(
+    said: str, intent_name: str
+) -> None:
+    assert resolve_intent(_model_with(THINKING_OF_CUTTING), said).name == intent_name
+
+
 def test_words_a_slot_does_not_list_still_fill_it_without_an_id(model: InteractionModel) -> None:
     intent = resolve_intent(model, "tell me about astrology")
     slot = intent.slot("topic")
