@@ -46,13 +46,13 @@ def evaluation(request: pytest.FixtureRequest) -> Evaluation:
 # Today's figures, less a point or so, as floors: a change that understands people less
 # fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
 # topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. Crisis
-# is counted over 854 and 844 utterances per locale, false alarms over 404 and 412 harmless
+# is counted over 957 and 950 utterances per locale, false alarms over 440 and 449 harmless
 # ones; statistical crisis is 99.9% in en-US (one held-out utterance short of all) and 100% in
-# en-GB, whose two false alarms are kept by design ("going to kill me" is a danger signal).
+# en-GB, whose one false alarm is kept by design ("going to kill me" is a danger signal).
 FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.14, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 2},
-    "simulator": {"topic": 0.78, "crisis": 0.98, "false_alarms": 12},
+    "literal": {"topic": 0.10, "crisis": 0.13, "false_alarms": 0},
+    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 1},
+    "simulator": {"topic": 0.80, "crisis": 0.99, "false_alarms": 8},
 }
 
 
