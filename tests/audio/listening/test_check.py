@@ -21,8 +21,8 @@ from audio.listening.check import (
     listen_to_reflection,
     listen_to_section,
 )
-from audio.listening.words import WordErrors
 from audio.listening.recognizer import Recognizer
+from audio.listening.words import WordErrors
 from audio.manifest import Manifest, Part, SectionEntry, clip_key
 from audio.stores import LocalStore
 from content import Guide
@@ -55,7 +55,7 @@ def test_the_guides_real_clips_pass(
     captioned_store: Path, three_sections: Guide, recognizer: Recognizer
 ) -> None:
     report = _listen(captioned_store, three_sections, recognizer, {})
-    assert report.ok, [clip.verdict() for clip in report.clips]
+    assert report.ok, [f"{clip.key}: {clip.verdict()}" for clip in report.failures]
     manifest = _manifest(captioned_store)
     assert [clip.key for clip in report.clips] == [part.key for part in manifest.parts]
     sections = report.clips[: len(manifest.sections)]
