@@ -48,7 +48,7 @@ _CLOSE_WITH_SLOT = 0.3
 _CLOSE_WITHOUT_SLOT = {"LOW": 0.55, "MEDIUM": 0.65, "HIGH": 0.75}
 _CONTAINED_MIN_WORDS = 3
 # How many of an intent's closest samples make up its evidence: the fewest with which every
-# crisis utterance of the labelled dev set (bench/utterances/) reaches the crisis intent.
+# en-GB crisis utterance of the labelled dev set (bench/utterances/) reaches the crisis intent.
 _EVIDENCE_SAMPLES = 3
 
 
