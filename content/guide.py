@@ -37,7 +37,9 @@ class Guide:
         """Every way of saying things in one locale (expanded once per locale)."""
         if locale not in LOCALES:
             raise KeyError(f"no locale {locale!r}; known: {', '.join(LOCALES)}")
-        return self._phrasebooks.setdefault(locale, Phrasebook(self, locale))
+        return self._phrasebooks.setdefault(
+            locale, Phrasebook(self.phrasings, self.skill.crisis, locale)
+        )
 
     @cached_property
     def _phrasebooks(self) -> dict[str, Phrasebook]:

@@ -5,27 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from content.grammar import expand_all
-from content.models import CRISIS_FAMILIES, Phrases, Section
-
-if TYPE_CHECKING:
-    from content.guide import Guide
+from content.models import CRISIS_FAMILIES, Crisis, Phrases, Phrasings, Section
 
 
 @dataclass(frozen=True)
 class Phrasebook:
-    """The guide's phrasings, synonyms and crisis phrases, expanded for one locale."""
+    """phrasings.yaml, the sections' synonyms and phrasings and the crisis words, expanded for
+    one locale."""
 
-    guide: Guide
+    grammar: Phrasings
+    crisis_words: Crisis
     locale: str
     _cache: dict[str, Phrases] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def vocabulary(self) -> dict[str, Phrases]:
         """Each vocabulary list as written, with this locale's additions."""
-        return self.guide.phrasings.words(self.locale)
+        return self.grammar.words(self.locale)
 
     def expand(self, phrases: Sequence[str]) -> Phrases:
         """Every way of saying any of these phrases in this locale, in order, each once."""
@@ -44,19 +42,19 @@ class Phrasebook:
 
     def slot_values(self, slot: str) -> Phrases:
         """Every value of one of phrasings.yaml's slots ("my mom", "my husband", ...)."""
-        return self.expand(self.guide.phrasings.slots[slot])
+        return self.expand(self.grammar.slots[slot])
 
     def slot_answers(self, slot: str) -> Phrases:
         """Every way of answering when asked for one slot alone ("at {time}")."""
-        return self.expand(self.guide.phrasings.slot_answers.get(slot, ()))
+        return self.expand(self.grammar.slot_answers.get(slot, ()))
 
     def request(self, name: str) -> Phrases:
         """Every way of making one of the skill's requests (or an AMAZON.* built-in)."""
-        return self.expand(self.guide.phrasings.intents.get(name, ()))
+        return self.expand(self.grammar.intents.get(name, ()))
 
     def crisis_family(self, family: str) -> Phrases:
         """Every phrasing of one kind of danger."""
-        return self.expand(self.guide.phrasings.crisis[family])
+        return self.expand(self.grammar.crisis[family])
 
     def crisis(self) -> Phrases:
         """Every crisis phrasing, family by family, each once."""
@@ -65,8 +63,8 @@ class Phrasebook:
 
     def signals(self) -> Phrases:
         """The danger words, expanded: the topic slot's crisis value and the runtime's net."""
-        return self.expand(self.guide.skill.crisis.signals)
+        return self.expand(self.crisis_words.signals)
 
     def harmless(self) -> Phrases:
         """Everyday phrases that hold a danger word, expanded."""
-        return self.expand(self.guide.skill.crisis.harmless)
+        return self.expand(self.crisis_words.harmless)
