@@ -1,14 +1,21 @@
 """How well the skill understands what people say, on utterances the model never saw.
 
-    .venv/bin/python bench/understanding.py [--locale en-US --locale en-GB] [--json]
+    .venv/bin/python bench/understanding.py [--locale en-US] [--matcher simulator]
+                                            [--split unseen] [--set fresh9] [--json]
 
-For each locale, the labelled utterances in bench/utterances/ are resolved three ways against
-the committed skill-package/ model: (a) literal matching of samples with slot values, as
-Bespoken's virtual-alexa matches (a strict floor); (b) a statistical classifier trained only
-on the model (scikit-learn), a stand-in for Alexa's statistical NLU; (c) the simulator's
-resolver. Each answer is then what the skill's runtime rules make of the intent and slots.
-Prints topic recall per section, crisis recall per family, harmless false alarms, the most
-confused pairs, and the same figures for the dev and test splits.
+For each locale, the labelled utterances in bench/utterances/ are resolved against the
+committed skill-package/ model: (a) literal matching of samples with slot values, as Bespoken's
+virtual-alexa matches (a strict floor, sharing no code with the simulator); (b) a statistical
+classifier trained only on the model (scikit-learn), a stand-in for Alexa's statistical NLU,
+also independent of the simulator; (c) the simulator's statistical understanding. Each answer
+is then what the skill's runtime makes of the intent and the words in its slots, danger
+screening included.
+
+Figures are given for each split: `unseen` sets first (scored before any grammar was written
+for them: the honest figures), then `test` and `dev`. Topics are strict (the labelled section)
+and helpful (the section or one the label lists under `also`); crisis is the share answered
+with the crisis lines; false alarms are harmless utterances, and topic utterances, that got
+the crisis lines.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.nlu.evaluation import Labelled, Score, load_utterances, score  # noqa: E402
+from bench.nlu.evaluation import SPLITS, Labelled, Score, load_utterances, score  # noqa: E402
 from bench.nlu.literal import LiteralMatcher  # noqa: E402
 from bench.nlu.routing import skill_answer  # noqa: E402
 from bench.nlu.statistical import StatisticalMatcher  # noqa: E402
@@ -34,6 +42,7 @@ from skill.runtime.guidebook import Guidebook, load_guidebook  # noqa: E402
 PACKAGE = ROOT / "skill-package" / "interactionModels" / "custom"
 LOCALES = ("en-US", "en-GB")
 MATCHERS = ("literal", "statistical", "simulator")
+CRISIS = "crisis"
 
 
 def load_model(locale: str) -> dict[str, Any]:
@@ -59,31 +68,38 @@ def literal_answers(model: dict[str, Any], guidebook: Guidebook, texts: Sequence
 def statistical_answers(
     model: dict[str, Any], guidebook: Guidebook, texts: Sequence[str]
 ) -> list[str]:
-    """(b) a classifier trained on the model's samples, labelled by the skill's rules."""
+    """(b) a classifier trained on the model's samples, labelled by the skill's rules, with
+    the words its slots would hold screened as the runtime screens them."""
     def answer(intent: str, ids: Any) -> str:
         return skill_answer(guidebook, intent, {}, ids)
 
-    return StatisticalMatcher(model, answer).predict(list(texts))
+    matcher = StatisticalMatcher(model, answer)
+    answers = []
+    for text, label in zip(texts, matcher.predict(list(texts)), strict=True):
+        held = matcher.slot_words(text, label) if label != CRISIS else ""
+        answers.append(CRISIS if held and guidebook.crisis.signals_danger(held) else label)
+    return answers
 
 
 def simulator_answers(
     model: dict[str, Any], guidebook: Guidebook, texts: Sequence[str]
 ) -> list[str]:
-    """(c) the simulator's resolver, then the skill's rules."""
+    """(c) the simulator's understanding (learned once per model, kept in a scratch folder
+    for this run), then the skill's rules."""
     from skill.simulator.language_model import InteractionModel
-    from skill.simulator.resolver import resolve_utterance
+    from skill.simulator.understanding_cache import trained_understanding
 
-    readable = InteractionModel.from_json(model)
-    answers = []
-    for text in texts:
-        intent = resolve_utterance(readable, text).intent
-        if intent is None:
-            answers.append("launch")
-            continue
-        words = {slot.name: slot.heard for slot in intent.slots if slot.heard}
-        ids = {slot.name: slot.value.id for slot in intent.slots if slot.value}
-        answers.append(skill_answer(guidebook, intent.name, words, ids))
-    return answers
+    with tempfile.TemporaryDirectory(prefix="understanding-") as scratch:
+        understanding = trained_understanding(InteractionModel.from_json(model), Path(scratch))
+        return [_simulated(understanding.resolve(text).intent, guidebook) for text in texts]
+
+
+def _simulated(intent: Any, guidebook: Guidebook) -> str:
+    if intent is None:
+        return "launch"
+    words = {slot.name: slot.heard for slot in intent.slots if slot.heard}
+    ids = {slot.name: slot.value.id for slot in intent.slots if slot.value}
+    return skill_answer(guidebook, intent.name, words, ids)
 
 
 ANSWERERS: dict[str, Callable[[dict[str, Any], Guidebook, Sequence[str]], list[str]]] = {
@@ -95,51 +111,71 @@ ANSWERERS: dict[str, Callable[[dict[str, Any], Guidebook, Sequence[str]], list[s
 
 @dataclass(frozen=True)
 class Evaluation:
-    """One matcher's figures on one locale: all utterances, and each split."""
+    """One matcher's figures on one locale: each split, and each set."""
 
     locale: str
     matcher: str
     seconds: float
-    all: Score
     splits: dict[str, Score]
+    sets: dict[str, Score]
 
 
-def evaluate(locale: str, matcher: str, items: Sequence[Labelled] | None = None) -> Evaluation:
-    """Resolve every labelled utterance of a locale with one matcher and score it."""
-    items = items or load_utterances(locale)
+def evaluate(
+    locale: str,
+    matcher: str,
+    items: Sequence[Labelled] | None = None,
+    model: dict[str, Any] | None = None,
+) -> Evaluation:
+    """Resolve labelled utterances of a locale (all of them by default) with one matcher
+    against a model (the committed one by default) and score them."""
+    items = load_utterances(locale) if items is None else items
     started = time.perf_counter()
-    answers = ANSWERERS[matcher](load_model(locale), load_guidebook(), [i.text for i in items])
+    answers = ANSWERERS[matcher](
+        model or load_model(locale), load_guidebook(), [i.text for i in items]
+    )
     seconds = time.perf_counter() - started
+    paired = list(zip(items, answers, strict=True))
+
+    def scored(keep: Callable[[Labelled], bool]) -> Score:
+        chosen = [(item, answer) for item, answer in paired if keep(item)]
+        return score([item for item, _ in chosen], [answer for _, answer in chosen])
+
     splits = {
-        split: score(
-            [i for i in items if i.split == split],
-            [a for i, a in zip(items, answers) if i.split == split],
-        )
-        for split in sorted({i.split for i in items})
+        split: scored(lambda item, split=split: item.split == split)
+        for split in SPLITS if any(item.split == split for item in items)
     }
-    return Evaluation(locale, matcher, seconds, score(items, answers), splits)
+    sets = {
+        name: scored(lambda item, name=name: item.set == name)
+        for name in dict.fromkeys(item.set for item in items)
+    }
+    return Evaluation(locale, matcher, seconds, splits, sets)
 
 
-def report(evaluation: Evaluation) -> str:
-    """The figures as a few readable lines."""
-    s = evaluation.all
-    lines = [
-        f"{evaluation.locale} {evaluation.matcher} ({evaluation.seconds:.1f} s): "
-        f"topic {s.topic_recall:.1%} of {sum(s.topic.values())}, "
-        f"crisis {s.crisis_recall:.1%} of {sum(s.crisis.values())}, "
-        f"harmless false alarms {len(s.false_alarms)} of {s.harmless}",
-        "  splits: " + "; ".join(
-            f"{name} topic {sp.topic_recall:.1%} crisis {sp.crisis_recall:.1%} "
-            f"false alarms {len(sp.false_alarms)}"
-            for name, sp in evaluation.splits.items()
-        ),
-        "  sections: " + ", ".join(f"{k} {v:.0%}" for k, v in s.per_section().items()),
-        "  crisis families: " + ", ".join(f"{k} {v:.0%}" for k, v in s.per_family().items()),
-        "  most confused: " + ", ".join(
-            f"{label} -> {answer} ({n})" for (label, answer), n in s.confusions.most_common(5)
-        ),
-    ]
+def line(name: str, s: Score) -> str:
+    """One row of figures."""
+    return (
+        f"{name}: topics {s.topic_recall:.1%} strict, {s.helpful_recall:.1%} helpful "
+        f"(of {s.topics}); crisis {s.crisis_recall:.1%} (of {sum(s.crisis.values())}); "
+        f"harmless -> crisis {len(s.false_alarms)} of {s.harmless}; "
+        f"topic -> crisis {len(s.topic_alarms)} of {s.topics}"
+    )
+
+
+def report(evaluation: Evaluation, *, details: bool = False) -> str:
+    """The figures as a few readable lines, unseen sets first."""
+    lines = [f"{evaluation.locale} {evaluation.matcher} ({evaluation.seconds:.1f} s)"]
+    lines += [f"  {line(split, s)}" for split, s in _unseen_first(evaluation.splits)]
+    if details:
+        for name, s in evaluation.sets.items():
+            lines.append(f"    {line(name, s)}")
+            lines += [f"      missed crisis: {text}" for text in s.missed_crisis]
+            lines += [f"      false alarm: {text}" for text in (*s.false_alarms, *s.topic_alarms)]
     return "\n".join(lines)
+
+
+def _unseen_first(splits: dict[str, Score]) -> list[tuple[str, Score]]:
+    order = {"unseen": 0, "test": 1, "dev": 2}
+    return sorted(splits.items(), key=lambda entry: order.get(entry[0], 3))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,35 +186,49 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--matcher", action="append", choices=MATCHERS, help="Matchers (default all)."
     )
+    parser.add_argument("--split", action="append", choices=SPLITS, help="Splits (default all).")
+    parser.add_argument("--set", action="append", help="Only these sets (e.g. fresh9).")
+    parser.add_argument("--details", action="store_true",
+                        help="Figures per set, with every missed crisis and false alarm.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args(argv)
-    results = [
-        evaluate(locale, matcher)
-        for locale in args.locale or LOCALES
-        for matcher in args.matcher or MATCHERS
-    ]
+    results = []
+    for locale in args.locale or LOCALES:
+        items = [
+            item for item in load_utterances(locale)
+            if (not args.split or item.split in args.split)
+            and (not args.set or item.set in args.set)
+        ]
+        results += [evaluate(locale, matcher, items) for matcher in args.matcher or MATCHERS]
     if args.json:
-        print(json.dumps([_figures(r) for r in results], indent=2))
+        print(json.dumps([figures(r) for r in results], indent=2))
     else:
-        print("\n".join(report(r) for r in results))
+        print("\n".join(report(r, details=args.details) for r in results))
     return 0
 
 
-def _figures(evaluation: Evaluation) -> dict[str, Any]:
-    s = evaluation.all
+def figures(evaluation: Evaluation) -> dict[str, Any]:
+    """The figures of one evaluation as plain data."""
+    def plain(s: Score) -> dict[str, Any]:
+        return {
+            "topics": s.topics,
+            "topic_recall": s.topic_recall,
+            "helpful_recall": s.helpful_recall,
+            "crisis": sum(s.crisis.values()),
+            "crisis_recall": s.crisis_recall,
+            "harmless": s.harmless,
+            "false_alarms": len(s.false_alarms),
+            "topic_alarms": len(s.topic_alarms),
+            "families": s.per_family(),
+            "sections": s.per_section(),
+        }
+
     return {
         "locale": evaluation.locale,
         "matcher": evaluation.matcher,
-        "topic_recall": s.topic_recall,
-        "crisis_recall": s.crisis_recall,
-        "false_alarms": len(s.false_alarms),
-        "sections": s.per_section(),
-        "families": s.per_family(),
-        "splits": {
-            name: {"topic_recall": sp.topic_recall, "crisis_recall": sp.crisis_recall,
-                   "false_alarms": len(sp.false_alarms)}
-            for name, sp in evaluation.splits.items()
-        },
+        "seconds": evaluation.seconds,
+        "splits": {name: plain(s) for name, s in evaluation.splits.items()},
+        "sets": {name: plain(s) for name, s in evaluation.sets.items()},
     }
 
 

@@ -59,9 +59,16 @@ def expand(phrase: str, vocabulary: Mapping[str, Sequence[str]]) -> tuple[str, .
 
 def expand_all(phrases: Sequence[str], vocabulary: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
     """Every way of saying any of the phrases, in order, each once."""
-    expander = _Expander(vocabulary)
-    said = (heard for phrase in phrases for heard in expander.phrase(phrase, ()))
+    said = (heard for each in expand_each(phrases, vocabulary) for heard in each)
     return tuple(dict.fromkeys(said))
+
+
+def expand_each(
+    phrases: Sequence[str], vocabulary: Mapping[str, Sequence[str]]
+) -> tuple[tuple[str, ...], ...]:
+    """Every way of saying each phrase, phrase by phrase (each vocabulary list expanded once)."""
+    expander = _Expander(vocabulary)
+    return tuple(expander.phrase(phrase, ()) for phrase in phrases)
 
 
 class _Expander:

@@ -253,6 +253,9 @@ class Phrasings(Frozen):
     vocabulary: dict[str, Phrases | dict[str, Phrases]]
     # Slots Alexa fills from a list ("{person}"), each with the phrases of its values.
     slots: dict[str, Phrases]
+    # A slot that ends some of each section's samples, so Alexa hands the skill the rest of a
+    # long sentence ("my mum keeps guilt tripping me {detail}") to screen for danger.
+    trailing_slot: str | None = None
     # Slots Alexa fills with one of its built-in types ("{time}": AMAZON.TIME).
     built_in_slots: dict[str, str] = {}
     # How people answer when the skill asks for one slot alone ("at 8 pm"): its samples.
@@ -322,6 +325,15 @@ class Phrasings(Frozen):
                 + (f"; unknown: {', '.join(unknown)}" if unknown else "")
             )
         return crisis
+
+    @model_validator(mode="after")
+    def _trailing_slot_is_listed(self) -> Phrasings:
+        if self.trailing_slot is not None and self.trailing_slot not in self.slots:
+            raise ValueError(
+                f"trailing_slot {self.trailing_slot!r} needs its values under slots: "
+                f"add slots: {self.trailing_slot}: [...]"
+            )
+        return self
 
     @model_validator(mode="after")
     def _readable(self) -> Phrasings:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from content.grammar import expand_all
+from content.grammar import expand_all, expand_each
 from content.models import CRISIS_FAMILIES, Crisis, Phrases, Phrasings, Section
 
 
@@ -31,6 +31,11 @@ class Phrasebook:
         if key not in self._cache:
             self._cache[key] = expand_all(phrases, self.vocabulary)
         return self._cache[key]
+
+    def expand_lines(self, phrases: Sequence[str]) -> tuple[Phrases, ...]:
+        """Every way of saying each phrase in this locale, line by line, so a line's ways
+        can be weighed against the others'."""
+        return expand_each(phrases, self.vocabulary)
 
     def synonyms(self, section: Section) -> Phrases:
         """Every other name of a section: the topic slot's synonyms for it."""

@@ -68,8 +68,8 @@ def export_model(args: argparse.Namespace) -> int:
 
 
 def _print_sample_counts(files: dict[str, str]) -> None:
-    """Each locale's file size against Alexa's, and how many samples each intent has against
-    the bound that size allows."""
+    """Each locale's file size against the project's bound, and each intent's samples against
+    its budget."""
     import json
 
     from skill.exports import limits
@@ -79,8 +79,12 @@ def _print_sample_counts(files: dict[str, str]) -> None:
             model = json.loads(text)["interactionModel"]["languageModel"]
             locale = name.rsplit("/", 1)[-1].removesuffix(".json")
             counts = ", ".join(
-                f"{intent} {count}" for intent, count in limits.counts(model) if count
+                f"{intent} {count}/{limits.sample_budget(intent)}"
+                for intent, count in limits.counts(model) if count
             )
             size = len(text.encode("utf-8"))
-            print(f"{locale} model {size:,} bytes (at most {limits.MODEL_BYTES:,})")
-            print(f"{locale} samples (each at most {limits.SAMPLES_PER_INTENT:,}): {counts}")
+            print(
+                f"{locale} model {size:,} bytes (at most {limits.LOCALE_BYTES:,}; "
+                f"Alexa's limit {limits.MODEL_BYTES:,})"
+            )
+            print(f"{locale} samples (of each intent's budget): {counts}")

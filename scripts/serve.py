@@ -136,6 +136,8 @@ def start(config: WebConfig) -> int:
         raise SystemExit(f"nocontact serve: {error}") from None
     if not config.verify:
         print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
+    if config.simulator:
+        _learn_the_model()
     server = waitress.create_server(
         app, sockets=[listener], threads=THREADS, max_request_body_size=WAITRESS_MAX_BODY
     )
@@ -146,6 +148,15 @@ def start(config: WebConfig) -> int:
         server.close()
     print("Stopped.", flush=True)
     return 0
+
+
+def _learn_the_model() -> None:
+    """Have the simulator's understanding of the first locale ready before the page is, so its
+    first answer is quick: read from the cache, or learned once (a minute at most)."""
+    from content import LOCALES
+    from skill.simulator.simulation import understanding
+
+    understanding(LOCALES[0])
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -1,8 +1,16 @@
 """Scoring understanding: labelled utterances, what each matcher made of them, the figures.
 
 An utterance is labelled with a section id, `crisis` (with its family) or `harmless` (danger
-words used harmlessly). A topic utterance is understood when the skill plays its section; a
-crisis one when the skill answers with the crisis lines; a harmless one when it does not.
+words used harmlessly, everyday talk). A topic utterance may also name, under `also`, other
+sections that answer it well. A topic utterance is understood strictly when the skill plays its
+section, helpfully when it plays its section or one of `also`; a crisis one when the skill
+answers with the crisis lines; a harmless one when it does not. The crisis lines given for a
+topic or for harmless words are false alarms, counted apart.
+
+Each set of utterances (a file, `<set>-<locale>.yaml`, or `<locale>.yaml` for the first) has a
+split: `dev` when it was read while writing the grammar, `test` for the held-out set whose
+aggregate was watched while variants were chosen, and `unseen` for a set no one has written
+grammar for yet: its figures, scored before any grammar is written for it, are the honest ones.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import yaml
 UTTERANCES = Path(__file__).resolve().parents[1] / "utterances"
 CRISIS = "crisis"
 HARMLESS = "harmless"
+SPLITS = ("dev", "test", "unseen")
 
 
 @dataclass(frozen=True)
@@ -27,16 +36,26 @@ class Labelled:
     label: str
     family: str | None
     split: str
+    also: tuple[str, ...] = ()
+    set: str = ""
 
 
 def load_utterances(locale: str, directory: Path = UTTERANCES) -> tuple[Labelled, ...]:
     """The labelled utterances written for a locale: every set of it (`en-GB.yaml`,
     `fresh-en-GB.yaml`, `heldout-en-GB.yaml`), each utterance with its own split."""
     return tuple(
-        Labelled(text=e["text"], label=e["label"], family=e.get("family"), split=e["split"])
+        Labelled(
+            text=e["text"], label=e["label"], family=e.get("family"), split=e["split"],
+            also=tuple(e.get("also", ())), set=set_name(path, locale),
+        )
         for path in sorted(directory.glob(f"*{locale}.yaml"))
         for e in yaml.safe_load(path.read_text(encoding="utf-8"))
     )
+
+
+def set_name(path: Path, locale: str) -> str:
+    """The set a file holds: `fresh9` for fresh9-en-GB.yaml, `first` for en-GB.yaml."""
+    return path.name.removesuffix(f"{locale}.yaml").removesuffix("-") or "first"
 
 
 @dataclass
@@ -45,10 +64,12 @@ class Score:
 
     topic: Counter[str] = field(default_factory=Counter)
     topic_hits: Counter[str] = field(default_factory=Counter)
+    topic_helpful: Counter[str] = field(default_factory=Counter)
     crisis: Counter[str] = field(default_factory=Counter)
     crisis_hits: Counter[str] = field(default_factory=Counter)
     harmless: int = 0
     false_alarms: list[str] = field(default_factory=list)
+    topic_alarms: list[str] = field(default_factory=list)
     confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     missed_crisis: list[str] = field(default_factory=list)
 
@@ -71,16 +92,40 @@ class Score:
                 self.topic_hits[item.label] += 1
             else:
                 self.confusions[(item.label, answer)] += 1
+            if answer in {f"section:{section}" for section in (item.label, *item.also)}:
+                self.topic_helpful[item.label] += 1
+            if answer == CRISIS:
+                self.topic_alarms.append(item.text)
+
+    @property
+    def topics(self) -> int:
+        """How many topic utterances were scored."""
+        return sum(self.topic.values())
 
     @property
     def topic_recall(self) -> float:
-        """Share of topic utterances that reached their section."""
+        """Share of topic utterances that reached their own section."""
         return _share(self.topic_hits, self.topic)
+
+    @property
+    def helpful_recall(self) -> float:
+        """Share of topic utterances that reached their section or one that answers it too."""
+        return _share(self.topic_helpful, self.topic)
 
     @property
     def crisis_recall(self) -> float:
         """Share of crisis utterances answered with the crisis lines."""
         return _share(self.crisis_hits, self.crisis)
+
+    @property
+    def topic_alarm_rate(self) -> float:
+        """Share of topic utterances answered with the crisis lines."""
+        return len(self.topic_alarms) / self.topics if self.topics else 0.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """Share of harmless utterances answered with the crisis lines."""
+        return len(self.false_alarms) / self.harmless if self.harmless else 0.0
 
     def per_section(self) -> dict[str, float]:
         """Topic recall for each section."""

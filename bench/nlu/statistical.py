@@ -5,6 +5,10 @@ n-grams (TF-IDF) into a linear support vector machine, one class per answer the 
 ("section:guilt-trips", "crisis", "AMAZON.HelpIntent", ...). Slots are filled for training
 with a few of their values each (every section's names for the topic slot, whose value
 decides the answer), sampled with a fixed seed, so the same model trains the same way.
+
+What Alexa hands the skill besides the intent is the words its slots hold: the stand-in finds
+them by aligning the utterance with the closest sample (with slots) of the answer it chose; the
+words no literal word of that sample explains are what its slots would hold.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterator, Mapping
+from difflib import SequenceMatcher
 from itertools import product
 from typing import Any
 
@@ -45,10 +50,29 @@ class StatisticalMatcher:
         )
         self.pipeline.fit(texts, labels)
         self.examples = len(texts)
+        self.slotted = _slotted_samples(language, answer)
 
     def predict(self, utterances: list[str]) -> list[str]:
         """The answer for each utterance."""
         return list(self.pipeline.predict([u.lower() for u in utterances]))
+
+    def slot_words(self, utterance: str, answer: str) -> str:
+        """The words the slots of the closest sample leading to `answer` would hold: those of
+        the utterance that none of the sample's own words matches ("" when no sample of that
+        answer has a slot)."""
+        said = _words(utterance)
+        candidates = self.slotted.get(answer, ())
+        if not said or not candidates:
+            return ""
+        heard = set(said)
+        nearest = sorted(candidates, key=lambda words: -len(heard & set(words)))[:5]
+        best = max(nearest, key=lambda words: SequenceMatcher(None, said, words).ratio())
+        matched = {
+            index
+            for block in SequenceMatcher(None, said, best, autojunk=False).get_matching_blocks()
+            for index in range(block.a, block.a + block.size)
+        }
+        return " ".join(word for index, word in enumerate(said) if index not in matched)
 
 
 def training_examples(
@@ -69,6 +93,30 @@ def training_examples(
         for sample in intent.get("samples", ()):
             for text, ids in _fillings(sample, kinds, spoken, fills_per_slot, rng):
                 yield text, answer(intent["name"], ids)
+
+
+def _slotted_samples(
+    language: Mapping[str, Any], answer: Answer
+) -> dict[str, list[tuple[str, ...]]]:
+    """The literal words of every sample with a slot, by each answer its slots can lead to."""
+    topic_ids = [
+        value.get("id") for kind in language.get("types", ()) if kind["name"] == "SectionTopic"
+        for value in kind["values"]
+    ]
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for intent in language["intents"]:
+        for sample in intent.get("samples", ()):
+            names = _SLOT.findall(sample)
+            if not names:
+                continue
+            ids_each = [{"topic": i} for i in topic_ids] if "topic" in names else [{}]
+            for label in {answer(intent["name"], ids) for ids in ids_each}:
+                found.setdefault(label, []).append(tuple(_words(_SLOT.sub(" ", sample))))
+    return found
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w' ]+", " ", text.lower()).split()
 
 
 def _fillings(

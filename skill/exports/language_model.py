@@ -16,7 +16,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from content.models import CRISIS_FAMILIES, Phrases
 from skill.exports import limits
+from skill.exports.selection import varied, within_budget
 from skill.runtime import intents
 
 if TYPE_CHECKING:
@@ -96,8 +98,10 @@ def language_model(guide: Guide, locale: str) -> dict[str, Any]:
     types = [_topic_type(guide, book), *_listed_types(guide, book)]
     by_type = {kind["name"]: kind for kind in types}
     built_in = guide.phrasings.built_in_slots
+    trailing = guide.phrasings.trailing_slot
     intent_list = [
-        _intent(name, said, built_in) for name, said in _intent_samples(guide, book)
+        _intent(name, _samples(name, lines, trailing), built_in)
+        for name, lines in _intent_lines(guide, book)
     ]
     for intent in intent_list:
         for slot in intent.get("slots", ()):
@@ -145,21 +149,37 @@ def dialog_model(model: Mapping[str, Any]) -> dict[str, Any]:
     return {"intents": intents_with_answers, "delegationStrategy": "SKILL_RESPONSE"}
 
 
-def _intent_samples(guide: Guide, book: Phrasebook) -> Iterator[tuple[str, Iterable[str]]]:
-    """Every intent with its samples, crisis first: the order Alexa's console shows."""
-    yield intents.CRISIS, book.crisis()
-    yield intents.TOPIC, book.request("topic")
+def _intent_lines(guide: Guide, book: Phrasebook) -> Iterator[tuple[str, tuple[Phrases, ...]]]:
+    """Every intent with its grammar lines expanded, crisis first: the order Alexa's console
+    shows."""
+    crisis = [line for family in CRISIS_FAMILIES for line in guide.phrasings.crisis[family]]
+    yield intents.CRISIS, book.expand_lines(crisis)
+    yield intents.TOPIC, book.expand_lines(guide.phrasings.intents["topic"])
     for section in guide.sections:
-        yield intents.section_intent(section.id), book.phrasings(section)
+        yield intents.section_intent(section.id), book.expand_lines(section.phrasings)
     for request, name in REQUEST_INTENTS.items():
         if request != "topic":
-            yield name, book.request(request)
+            yield name, book.expand_lines(guide.phrasings.intents[request])
     for name in intents.BUILT_IN:
-        yield name, book.request(name)
+        yield name, book.expand_lines(guide.phrasings.intents.get(name, ()))
+
+
+def _samples(name: str, lines: tuple[Phrases, ...], trailing: str | None) -> tuple[str, ...]:
+    """An intent's samples within its budget; a section's also end, a share of them, with the
+    trailing free-form slot, so Alexa hands the skill what follows the opening."""
+    cleaned = [[utterance(said) for said in line] for line in lines]
+    budget = limits.sample_budget(name)
+    if trailing is None or not name.endswith("SectionIntent"):
+        return within_budget(cleaned, budget)
+    share = limits.TRAILING_SHARE
+    chosen = within_budget(cleaned, budget - round(budget * share))
+    openings = [said for said in chosen if not said.endswith("}") and len(said.split()) > 2]
+    ending = varied(openings, round(len(chosen) * share / (1 - share)))
+    return (*chosen, *(f"{said} {{{trailing}}}" for said in ending))
 
 
 def _intent(name: str, samples: Iterable[str], built_in: Mapping[str, str]) -> dict[str, Any]:
-    said = list(dict.fromkeys(utterance(sample) for sample in samples))
+    said = list(dict.fromkeys(samples))
     slots = dict.fromkeys(slot for sample in said for slot in _SLOT_REFERENCE.findall(sample))
     intent: dict[str, Any] = {"name": name}
     if slots:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from skill.runtime import SkillError
+from skill.runtime.danger import DangerWords
 from skill.runtime.intents import section_intent
 
 GUIDEBOOK_PATH = Path(__file__).resolve().parent / "guidebook.json"
@@ -30,11 +31,6 @@ def normalize_phrase(phrase: str) -> str:
     """Lower-case, drop punctuation and fold spaces, exactly as content.normalize_phrase does."""
     words = re.sub(r"[^\w' ]+", " ", phrase.lower().replace("’", "'"))
     return " ".join(words.split())
-
-
-def _danger_form(words: str) -> str:
-    """Normalised, without apostrophes, padded: "I'm" and "im" read alike, as whole words."""
-    return " " + normalize_phrase(words).replace("'", "") + " "
 
 
 class FollowUp(NamedTuple):
@@ -118,20 +114,13 @@ class Crisis:
         ]
 
     @cached_property
-    def _dangers(self) -> tuple[str, ...]:
-        return tuple(_danger_form(words) for words in self.signals)
-
-    @cached_property
-    def _harmless(self) -> tuple[str, ...]:
-        return tuple(_danger_form(words) for words in self.harmless)
+    def _danger_words(self) -> DangerWords:
+        return DangerWords(self.signals, self.harmless)
 
     def signals_danger(self, words: str) -> bool:
         """Whether what someone said holds a crisis phrase or danger word, as whole words,
         once everyday phrases that only look like danger are set aside."""
-        heard = _danger_form(words)
-        for phrase in self._harmless:
-            heard = heard.replace(phrase, " ")
-        return any(danger in heard for danger in self._dangers)
+        return self._danger_words.heard_in(words)
 
 
 class Words(NamedTuple):

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict
 from skill.runtime import SkillError
 from skill.simulator import envelopes
 from skill.simulator.envelopes import Caller, PermissionQuestion, Player, Session, Stream
-from skill.simulator.language_model import InteractionModel, ResolvedIntent
-from skill.simulator.resolver import resolve_slot_answer, resolve_utterance
+from skill.simulator.language_model import ResolvedIntent
+from skill.simulator.understanding import Understanding
 
 Transport = Callable[[dict], dict]
 
@@ -78,12 +78,12 @@ class SimulatedDevice:
 
     def __init__(
         self,
-        model: InteractionModel,
+        understanding: Understanding,
         send: Transport,
         state: DeviceState,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.model = model
+        self.understanding = understanding
         self.state = state
         self._send = send
         self._clock = clock
@@ -98,14 +98,14 @@ class SimulatedDevice:
             return self._answer_permission(text)
         session = self.state.session
         answer = (
-            resolve_slot_answer(self.model, *session.eliciting, text)
+            self.understanding.slot_answer(*session.eliciting, text)
             if session.open and session.eliciting else None
         )
         if answer is not None:
             return self._exchange(
                 envelopes.intent_request(*self._context(), answer, self._now())
             )
-        utterance = resolve_utterance(self.model, text)
+        utterance = self.understanding.resolve(text)
         if utterance.invoked:
             session = Session()
         self._set(session=session)
@@ -195,7 +195,7 @@ class SimulatedDevice:
             intent.name in _STOP_MEANS_PAUSE
             and audio_loaded
             and not self.state.session.open
-            and self.model.intent("AMAZON.PauseIntent") is not None
+            and self.understanding.model.intent("AMAZON.PauseIntent") is not None
         ):
             return ResolvedIntent(name="AMAZON.PauseIntent")
         return intent

@@ -1,4 +1,5 @@
-"""How people talk to Alexa, as data for the simulator: words that are not the request itself.
+"""How people talk to Alexa, as data for the simulator: Amazon's own phrasings of the built-in
+intents, and the words around a request that are not the request itself.
 
 Built-in intents come with Amazon's own phrasings, which a model need not list; these are
 the common ones. Everything here is normalised (lower case, no punctuation or apostrophes).
@@ -28,18 +29,8 @@ BUILT_IN_SAMPLES: dict[str, tuple[str, ...]] = {
     "AMAZON.ShuffleOffIntent": ("shuffle off", "stop shuffling", "turn off shuffle"),
 }
 
-# Hesitations and politeness that recognition keeps but meaning ignores.
-FILLER_WORDS = frozenset({
-    "alexa", "um", "umm", "uh", "uhh", "er", "erm", "hmm", "ah", "oh", "please", "hey",
-    "okay", "ok", "so", "well", "just", "kindly",
-})
-
-# Openings that wrap a request without changing it ("can you tell me about guilt").
-FILLER_PREFIXES = (
-    "can you please", "could you please", "can you", "could you", "would you", "will you",
-    "i want to", "i wanna", "i would like to", "id like to", "i would like", "id like",
-    "i want", "lets", "let me",
-)
+# Hesitations speech recognition leaves out of what it hears.
+DISFLUENCIES = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm"})
 
 # Amazon's ways to name a skill: "ask X to ...", "open X", "... using X".
 INVOCATION_PREFIXES = (

@@ -6,17 +6,22 @@ from the content and the audio manifest of a local store, and pairs them with a 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from audio.cache import default_cache_dir
 from audio.manifest import MANIFEST_KEY, ManifestError, parse_manifest
 from skill.simulator.device import DeviceState, Exchange, SimulatedDevice, Transport
 from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, DeviceName, Locale
 from skill.simulator.language_model import InteractionModel
 from skill.simulator.transcript import ClipIndex, Turn, to_turn
+from skill.simulator.understanding import Understanding
+from skill.simulator.understanding_cache import trained_understanding
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -24,11 +29,52 @@ logger.addHandler(logging.NullHandler())
 
 @lru_cache(maxsize=8)
 def interaction_model(locale: str) -> InteractionModel:
-    """The skill's interaction model for a locale, exactly as generated into the skill package."""
+    """The skill's interaction model for a locale, exactly as generated into the skill package.
+
+    Generating it from content/ takes seconds, so it is kept in the cache folder by the hash
+    of everything that generates it (content/ and skill/exports/), and generated again only
+    when one of them changes.
+    """
     from content import default_guide
     from skill.exports.language_model import interaction_model as generate
 
-    return InteractionModel.from_json(generate(default_guide(), locale))
+    kept = cache_dir() / "models" / f"{_generator_hash()}-{locale}.json"
+    try:
+        return InteractionModel.from_json(json.loads(kept.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError) as error:
+        logger.debug("Generating the %s model (%s)", locale, error)
+    generated = generate(default_guide(), locale)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    scratch = kept.with_suffix(f".{os.getpid()}.tmp")
+    scratch.write_text(json.dumps(generated), encoding="utf-8")
+    os.replace(scratch, kept)
+    return InteractionModel.from_json(generated)
+
+
+@lru_cache(maxsize=8)
+def understanding(locale: str) -> Understanding:
+    """What Alexa would make of words in a locale: the model, learned once and kept on disk."""
+    return trained_understanding(interaction_model(locale), cache_dir())
+
+
+def cache_dir() -> Path:
+    """Where the simulator keeps generated models and what it learned from them: the audio
+    build's cache folder ($NOCONTACT_CACHE, else the XDG cache)."""
+    return default_cache_dir(os.environ) / "simulator"
+
+
+def _generator_hash() -> str:
+    """A hash of every file the interaction model is generated from."""
+    import content
+    import skill.exports
+
+    digest = hashlib.sha256()
+    for package in (content, skill.exports):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".md", ".yaml", ".txt"}:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:24]
 
 
 def clip_index(store_dir: Path | None) -> ClipIndex:
@@ -73,7 +119,7 @@ class Simulation:
         """The device for a conversation, talking to this skill in the model of its locale."""
         caller = state.caller.model_copy(update={"skill_id": self.skill_id or SIMULATOR_SKILL_ID})
         addressed = state.model_copy(update={"caller": caller})
-        return SimulatedDevice(interaction_model(caller.locale), self.send, addressed)
+        return SimulatedDevice(understanding(caller.locale), self.send, addressed)
 
     def turns(self, exchanges: list[Exchange]) -> list[Turn]:
         """Each exchange as a readable turn."""

@@ -1,19 +1,44 @@
-"""Understanding, measured on labelled utterances the model never saw, by matchers that do not
-share the simulator's code: the evaluation set stays independent, and the figures hold."""
+"""Understanding's safety floors, held on every run: every crisis utterance of the held-out
+test split reaches the crisis lines and no harmless one does, through the simulator's trained
+understanding and the skill's own rules. The full evaluation (every set, three matchers, with
+figures) is `bench/understanding.py`; this holds the line cheaply."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
-from bench.nlu.evaluation import CRISIS, HARMLESS, load_utterances
-from bench.understanding import LOCALES, Evaluation, evaluate, load_model
+from bench.nlu.evaluation import CRISIS, HARMLESS, SPLITS, Labelled, load_utterances, score
+from bench.nlu.routing import skill_answer
+from bench.understanding import LOCALES, load_model
 from content import default_guide
+from skill.runtime.guidebook import load_guidebook
+from skill.simulator.simulation import understanding
+from skill.simulator.understanding import Understanding
+
+# Of the topic utterances of all splits, a fixed sample each run: a floor on topics too.
+TOPIC_SAMPLE = 150
+TOPIC_FLOOR = 0.80
 
 
 def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
+
+
+def answers(learned: Understanding, items: list[Labelled]) -> list[str]:
+    guidebook = load_guidebook()
+    found = []
+    for item in items:
+        intent = learned.resolve(item.text).intent
+        if intent is None:
+            found.append("launch")
+            continue
+        words = {slot.name: slot.heard for slot in intent.slots if slot.heard}
+        ids = {slot.name: slot.value.id for slot in intent.slots if slot.value}
+        found.append(skill_answer(guidebook, intent.name, words, ids))
+    return found
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -24,41 +49,37 @@ def test_no_evaluation_utterance_is_a_sample_of_the_model(locale: str) -> None:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_set_is_large_and_covers_every_section_and_crisis_family(locale: str) -> None:
+def test_the_sets_are_large_and_cover_every_section_and_crisis_family(locale: str) -> None:
     items = load_utterances(locale)
     assert len(items) >= 400
-    labels = {item.label for item in items}
-    assert set(default_guide().ids) | {CRISIS, HARMLESS} == labels
-    families = {item.family for item in items if item.label == CRISIS}
-    assert len(families) == 10
-    assert {item.split for item in items} == {"dev", "test"}
+    assert set(default_guide().ids) | {CRISIS, HARMLESS} == {item.label for item in items}
+    assert len({item.family for item in items if item.label == CRISIS}) == 10
+    assert {item.split for item in items} <= set(SPLITS)
+    sections = set(default_guide().ids)
+    assert all(set(item.also) <= sections - {item.label} for item in items)
 
 
-@pytest.fixture(
-    scope="module",
-    params=[(loc, m) for loc in LOCALES for m in ("literal", "statistical", "simulator")],
-)
-def evaluation(request: pytest.FixtureRequest) -> Evaluation:
-    locale, matcher = request.param
-    return evaluate(locale, matcher)
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_held_out_crisis_utterance_reaches_the_crisis_lines(locale: str) -> None:
+    items = [i for i in load_utterances(locale) if i.split == "test" and i.label == CRISIS]
+    result = score(items, answers(understanding(locale), items))
+    assert result.missed_crisis == []
 
 
-# Today's figures, less a point or so, as floors: a change that understands people less
-# fails. They are below the targets (statistical: crisis 100%, no harmless false alarm,
-# topics 95%; simulator: crisis 100%; literal: topics 85%), which the README reports. Crisis
-# is counted over 957 and 950 utterances per locale, false alarms over 440 and 449 harmless
-# ones; statistical crisis is 99.9% in en-US (one held-out utterance short of all) and 100% in
-# en-GB, whose one false alarm is kept by design ("going to kill me" is a danger signal).
-FLOORS = {
-    "literal": {"topic": 0.10, "crisis": 0.13, "false_alarms": 0},
-    "statistical": {"topic": 0.96, "crisis": 0.998, "false_alarms": 1},
-    "simulator": {"topic": 0.80, "crisis": 0.99, "false_alarms": 8},
-}
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_held_out_harmless_utterance_gets_the_crisis_lines(locale: str) -> None:
+    items = [i for i in load_utterances(locale) if i.split == "test" and i.label == HARMLESS]
+    result = score(items, answers(understanding(locale), items))
+    assert result.false_alarms == []
 
 
-def test_understanding_holds_its_floors(evaluation: Evaluation) -> None:
-    floor = FLOORS[evaluation.matcher]
-    score = evaluation.all
-    assert score.topic_recall >= floor["topic"]
-    assert score.crisis_recall >= floor["crisis"]
-    assert len(score.false_alarms) <= floor["false_alarms"]
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", LOCALES)
+def test_topics_hold_their_floor_on_a_fixed_sample(locale: str) -> None:
+    topics = [i for i in load_utterances(locale) if i.label not in (CRISIS, HARMLESS)]
+    items = random.Random(locale).sample(topics, TOPIC_SAMPLE)
+    result = score(items, answers(understanding(locale), items))
+    assert result.helpful_recall >= TOPIC_FLOOR
+    assert result.topic_alarms == []

@@ -45,15 +45,20 @@ def test_no_intent_lists_a_sample_twice(model: dict[str, Any]) -> None:
         assert len(lowered) == len(set(lowered)), intent["name"]
 
 
-def test_the_model_file_is_under_alexas_size_limit(model: dict[str, Any]) -> None:
+def test_the_model_file_leaves_room_under_alexas_size_limit(model: dict[str, Any]) -> None:
     text = model_file({"interactionModel": {"languageModel": model}})
-    assert len(text.encode("utf-8")) <= limits.MODEL_BYTES
+    assert len(text.encode("utf-8")) <= limits.LOCALE_BYTES < limits.MODEL_BYTES
+
+
+def test_a_model_past_the_projects_bound_is_reported(model: dict[str, Any]) -> None:
+    assert any("room to grow" in p for p in limits.problems(model, limits.LOCALE_BYTES + 1))
+    assert any("Alexa takes at most" in p for p in limits.problems(model, limits.MODEL_BYTES + 1))
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_shipped_model_file_is_the_one_measured(locale: str) -> None:
     shipped = PACKAGE / f"interactionModels/custom/{locale}.json"
-    assert shipped.stat().st_size <= limits.MODEL_BYTES
+    assert shipped.stat().st_size <= limits.LOCALE_BYTES
     assert shipped.read_text(encoding="utf-8") == model_file(json.loads(shipped.read_text()))
 
 
@@ -65,8 +70,74 @@ def test_the_model_file_is_unindented_with_one_element_a_line() -> None:
     ]
 
 
-def test_each_intent_keeps_to_the_sample_bound(model: dict[str, Any]) -> None:
-    assert max(count for _, count in limits.counts(model)) <= limits.SAMPLES_PER_INTENT
+def test_each_intent_keeps_to_its_budget(model: dict[str, Any]) -> None:
+    over = [(name, n) for name, n in limits.counts(model) if n > limits.sample_budget(name)]
+    assert over == []
+
+
+@pytest.mark.parametrize(
+    ("intent", "budget"),
+    [
+        (intents.CRISIS, limits.CRISIS_SAMPLES),
+        (intents.FALLBACK, limits.FALLBACK_SAMPLES),
+        ("GuiltTripsSectionIntent", limits.SECTION_SAMPLES),
+        (intents.REFLECT, limits.REQUEST_SAMPLES),
+        (intents.HELP, limits.REQUEST_SAMPLES),
+    ],
+)
+def test_each_kind_of_intent_has_its_budget(intent: str, budget: int) -> None:
+    assert limits.sample_budget(intent) == budget
+
+
+def test_an_intent_over_its_budget_is_reported(model: dict[str, Any]) -> None:
+    broken = json.loads(json.dumps(model))
+    reflect = _intent(broken, intents.REFLECT)
+    reflect["samples"] += [f"reflection number {n}" for n in range(limits.REQUEST_SAMPLES)]
+    assert any(p.startswith(f"{intents.REFLECT}: ") and "budget" in p
+               for p in model_problems(broken))
+
+
+def test_the_budgets_spend_the_grammar_on_varied_samples(model: dict[str, Any]) -> None:
+    # The crisis grammar says far more than its budget: what is kept fills the budget.
+    crisis = _intent(model, intents.CRISIS)["samples"]
+    assert limits.CRISIS_SAMPLES * 0.9 <= len(crisis) <= limits.CRISIS_SAMPLES
+
+
+def test_sections_hand_alexa_the_rest_of_a_long_sentence(model: dict[str, Any]) -> None:
+    trailing = default_guide().phrasings.trailing_slot
+    assert trailing is not None
+    for section in default_guide().sections:
+        intent = _intent(model, intents.section_intent(section.id))
+        ending = [s for s in intent["samples"] if s.endswith("{" + trailing + "}")]
+        share = len(ending) / len(intent["samples"])
+        assert 0.1 <= share <= limits.TRAILING_SHARE + 0.02, section.id
+        assert {"name": trailing, "type": trailing.capitalize()} in intent["slots"]
+
+
+def test_no_crisis_sample_opens_or_ends_with_a_topics_words(model: dict[str, Any]) -> None:
+    # "my mom keeps guilt tripping me and I want to die" as a crisis sample would teach any
+    # statistical model that the complaint is the danger.
+    topical = {
+        _words(sample)
+        for intent in model["intents"]
+        if intent["name"].endswith("SectionIntent") or intent["name"] == intents.TOPIC
+        for sample in intent["samples"]
+        if len(_words(sample)) >= 3
+    }
+    crossed = [
+        sample
+        for sample in _intent(model, intents.CRISIS)["samples"]
+        if any(
+            words[:size] in topical or words[-size:] in topical
+            for words in [_words(sample)]
+            for size in range(3, len(words))
+        )
+    ]
+    assert crossed == []
+
+
+def _words(sample: str) -> tuple[str, ...]:
+    return tuple(sample.lower().split())
 
 
 def test_intents_and_slot_types_are_within_alexas_counts(model: dict[str, Any]) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skill.simulator.built_in_slots import slot_value, time_value
-from skill.simulator.resolver import resolve_utterance
-from skill.simulator.simulation import interaction_model
+from skill.simulator.simulation import understanding
 
 
 @pytest.mark.parametrize(
@@ -28,8 +27,6 @@ def test_other_built_in_types_keep_the_words() -> None:
 
 @pytest.mark.parametrize("said", ["8 pm", "eight in the evening", "20:00"])
 def test_the_reminder_request_fills_its_time_slot(said: str) -> None:
-    intent = resolve_utterance(
-        interaction_model("en-US"), f"remind me to reflect every day at {said}"
-    ).intent
+    intent = understanding("en-US").resolve(f"remind me to reflect every day at {said}").intent
     assert intent is not None and intent.name == "SetReminderIntent"
     assert intent.slot("time").heard == "20:00"

@@ -19,8 +19,7 @@ from content import default_guide
 from skill.runtime.config import SkillConfig
 from skill.simulator.device import EVENTS, DeviceState
 from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, Player, Session, Stream
-from skill.simulator.resolver import resolve_utterance
-from skill.simulator.simulation import interaction_model
+from skill.simulator.simulation import understanding
 from skill.web.webservice import WebConfig, create_app
 from tests.simulator_support import short_store  # noqa: F401  (fixture)
 from tests.skill.fuzzing import json_values, mutate
@@ -58,11 +57,11 @@ def test_the_page_and_its_assets_are_served_by_the_app(client: FlaskClient) -> N
 
 
 def test_every_topic_button_asks_for_its_own_section(client: FlaskClient) -> None:
-    model = interaction_model("en-US")
+    learned = understanding("en-US")
     topics = client.get("/simulator/setup").get_json()["topics"]
     heard = []
     for topic in topics:
-        intent = resolve_utterance(model, topic["utterance"]).intent
+        intent = learned.resolve(topic["utterance"]).intent
         slot = intent.slot("topic") if intent else None
         heard.append(slot.value.id if slot and slot.value else None)
     assert heard == list(default_guide().ids)
