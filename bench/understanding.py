@@ -199,11 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if (not args.split or item.split in args.split)
             and (not args.set or item.set in args.set)
         ]
-        results += [evaluate(locale, matcher, items) for matcher in args.matcher or MATCHERS]
+        for matcher in args.matcher or MATCHERS:
+            results.append(evaluate(locale, matcher, items))
+            if not args.json:
+                print(report(results[-1], details=args.details), flush=True)
     if args.json:
         print(json.dumps([figures(r) for r in results], indent=2))
-    else:
-        print("\n".join(report(r, details=args.details) for r in results))
     return 0
 
 

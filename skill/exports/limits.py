@@ -33,7 +33,7 @@ LOCALE_BYTES = 1_200_000
 
 # Danger is said in the widest variety of ways (ten families, each in many words), and
 # missing it costs most, so the crisis intent has the largest budget.
-CRISIS_SAMPLES = 4_000
+CRISIS_SAMPLES = 6_000
 # Everyday talk that is not a request of the skill, taught as out of domain: enough to keep
 # idioms built on danger words ("this traffic is killing me") away from the crisis intent,
 # not so many that a hesitant request for a topic falls out of domain.

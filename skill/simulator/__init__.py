@@ -1,5 +1,7 @@
-"""Talking to the skill without an Echo: utterances resolved against the interaction model the
-way Alexa would (resolver, language_model, phrasings), request envelopes as a device sends them
+"""Talking to the skill without an Echo: what Alexa would make of words, learned from the
+interaction model by a statistical classifier and slot tagger (understanding, training,
+classifier, tagger, kept on disk by understanding_cache; language_model, phrasings, built-in
+slots), request envelopes as a device sends them
 (envelopes), a device's state between turns (device), the conversation as a transcript
 (transcript) and how envelopes reach the skill, in process or over HTTP (transports, simulation).
 

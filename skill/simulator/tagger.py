@@ -17,7 +17,7 @@ import pycrfsuite
 from skill.simulator.training import OUTSIDE, Example
 
 # L1 and L2 regularization and iterations of CRFsuite's L-BFGS training.
-_TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 80, "feature.possible_transitions": True}
+_TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 40, "feature.possible_transitions": True}
 # Each slot type's listed values as words, by their first word.
 Listed = Mapping[str, Mapping[str, Sequence[tuple[str, ...]]]]
 

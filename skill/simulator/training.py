@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skill.simulator.language_model import Intent, InteractionModel, normalize
@@ -32,14 +32,16 @@ BUILT_IN_VALUES = {
     ),
     "AMAZON.NUMBER": ("one", "two", "three", "four", "five", "seven", "ten", "twelve", "3"),
 }
-# Fillings per sample with slots: at least two, and enough for a small model's few samples
+# Fillings per sample with slots: at least three, and enough for a small model's few samples
 # with slots to make a few thousand examples between them.
-FILLINGS = 2
+FILLINGS = 3
 FILLED_EXAMPLES = 2_000
 MOST_FILLINGS = 25
 # Of a custom slot's fillings for tagging, the share that are words its list does not hold,
 # and how many such words: a slot that ends a sample takes whatever else was said.
 UNLISTED_SHARE = 0.4
+# A free-form tail (a type that only ever ends a sample) holds unlisted words most of the time.
+TRAILING_UNLISTED_SHARE = 0.8
 UNLISTED_WORDS = 4
 TRAILING_UNLISTED_WORDS = 12
 _SEED = 1
@@ -52,34 +54,45 @@ class Example:
     words: tuple[str, ...]
     intent: str
     tags: tuple[str, ...]
-    # Whether every slot holds a listed value (what the intent classifier learns from).
-    listed: bool
 
 
-def examples(model: InteractionModel) -> tuple[Example, ...]:
-    """Every sample of the model, and Amazon's built-in phrasings, filled a few times each."""
-    rng = random.Random(_SEED)
-    spoken = {
-        name: tuple(dict.fromkeys(text for value in values for text in value.spoken if text))
-        for name, values in model.types
-    }
-    unlisted = _vocabulary(model)
-    samples = list(_samples(model))
-    slotted = sum(1 for _, sample in samples if SLOT.search(sample)) or 1
-    fillings = min(MOST_FILLINGS, max(FILLINGS, -(-FILLED_EXAMPLES // slotted)))
-    found: list[Example] = []
-    for intent, sample in samples:
-        found.extend(_fillings(intent, sample, spoken, unlisted, rng, fillings))
+def intent_examples(model: InteractionModel) -> tuple[Example, ...]:
+    """What the intent classifier learns from: every sample, and Amazon's built-in phrasings,
+    its slots filled with listed values a few times each: what the model says each intent
+    sounds like."""
+    return tuple(_examples(model, _Filling(random.Random(_SEED), model, unlisted_share=0.0)))
+
+
+def slot_examples(model: InteractionModel) -> tuple[Example, ...]:
+    """What the slot tagger learns from: every sample filled, some slots with words their list
+    does not hold, and every answer to the skill's question for one slot alone."""
+    filling = _Filling(random.Random(_SEED), model, unlisted_share=UNLISTED_SHARE)
+    found = list(_examples(model, filling))
     for intent in model.intents:
+        kinds = dict(intent.slots)
         for slot, answers in intent.slot_samples:
-            kinds = dict(intent.slots)
-            for answer in answers:
-                answering = Intent(slot_answer_intent(intent.name, slot), intent.slots)
-                found.extend(
-                    _fillings(answering, answer, spoken, unlisted, rng, fillings)
-                    if kinds.get(slot) else ()
-                )
+            answering = Intent(slot_answer_intent(intent.name, slot), intent.slots)
+            for answer in answers if kinds.get(slot) else ():
+                found.extend(filling.examples(answering, answer))
     return tuple(found)
+
+
+def _examples(model: InteractionModel, filling: _Filling) -> Iterator[Example]:
+    for intent, sample in _samples(model):
+        yield from filling.examples(intent, sample)
+
+
+def trailing_types(model: InteractionModel) -> frozenset[str]:
+    """Custom slot types that only ever end a sample: free-form tails, whose listed values
+    are examples of what might follow, not what to look for."""
+    placed: dict[str, set[bool]] = {}
+    for intent, sample in _samples(model):
+        kinds = dict(intent.slots)
+        parts = SLOT.split(sample)
+        for index in range(1, len(parts), 2):
+            last = index == len(parts) - 2 and not parts[-1].strip()
+            placed.setdefault(kinds.get(parts[index], ""), set()).add(last)
+    return frozenset(kind for kind, ends in placed.items() if ends == {True} and kind)
 
 
 def slot_answer_intent(intent: str, slot: str) -> str:
@@ -93,45 +106,57 @@ def _samples(model: InteractionModel) -> Iterator[tuple[Intent, str]]:
         yield from ((intent, sample) for sample in BUILT_IN_SAMPLES.get(intent.name, ()))
 
 
-def _fillings(
-    intent: Intent,
-    sample: str,
-    spoken: dict[str, tuple[str, ...]],
-    unlisted: Sequence[str],
-    rng: random.Random,
-    fillings: int,
-) -> Iterator[Example]:
-    parts = SLOT.split(sample)
-    if len(parts) == 1:
-        words = tuple(normalize(sample).split())
-        yield Example(words, intent.name, (OUTSIDE,) * len(words), listed=True)
-        return
-    kinds = dict(intent.slots)
-    only_slots = not normalize("".join(parts[0::2]))
-    for _ in range(fillings):
-        words: list[str] = []
-        tags: list[str] = []
-        listed = True
-        for index, part in enumerate(parts):
-            if index % 2 == 0:
-                said = normalize(part).split()
-                words += said
-                tags += [OUTSIDE] * len(said)
-                continue
-            kind = kinds.get(part, "")
-            values = spoken.get(kind, ())
-            last = index == len(parts) - 2 and not parts[-1].strip()
-            if kind in BUILT_IN_VALUES:
-                filled = rng.choice(BUILT_IN_VALUES[kind]).split()
-            elif values and (only_slots or rng.random() >= UNLISTED_SHARE):
-                filled = rng.choice(values).split()
-            else:
-                most = TRAILING_UNLISTED_WORDS if last else UNLISTED_WORDS
-                filled = [rng.choice(unlisted) for _ in range(rng.randint(1, most))]
-                listed = False
-            words += filled
-            tags += [f"B-{part}"] + [f"I-{part}"] * (len(filled) - 1)
-        yield Example(tuple(words), intent.name, tuple(tags), listed)
+class _Filling:
+    """Fills samples' slots for one model, from one seeded random source."""
+
+    def __init__(self, rng: random.Random, model: InteractionModel, unlisted_share: float):
+        self.rng = rng
+        self.unlisted_share = unlisted_share
+        self.spoken = {
+            name: tuple(dict.fromkeys(text for value in values for text in value.spoken if text))
+            for name, values in model.types
+        }
+        self.unlisted = _vocabulary(model)
+        self.trailing = trailing_types(model)
+        slotted = sum(1 for _, sample in _samples(model) if SLOT.search(sample)) or 1
+        self.fillings = min(MOST_FILLINGS, max(FILLINGS, -(-FILLED_EXAMPLES // slotted)))
+
+    def examples(self, intent: Intent, sample: str) -> Iterator[Example]:
+        """The sample as it is, or filled `self.fillings` times when it has slots."""
+        parts = SLOT.split(sample)
+        if len(parts) == 1:
+            words = tuple(normalize(sample).split())
+            yield Example(words, intent.name, (OUTSIDE,) * len(words))
+            return
+        kinds = dict(intent.slots)
+        only_slots = not normalize("".join(parts[0::2]))
+        for _ in range(self.fillings):
+            words: list[str] = []
+            tags: list[str] = []
+            for index, part in enumerate(parts):
+                if index % 2 == 0:
+                    said = normalize(part).split()
+                    words += said
+                    tags += [OUTSIDE] * len(said)
+                    continue
+                last = index == len(parts) - 2 and not parts[-1].strip()
+                filled = self._value(kinds.get(part, ""), only_slots, last)
+                words += filled
+                tags += [f"B-{part}"] + [f"I-{part}"] * (len(filled) - 1)
+            yield Example(tuple(words), intent.name, tuple(tags))
+
+    def _value(self, kind: str, only_slots: bool, last: bool) -> list[str]:
+        """Words for one slot of type `kind`: a listed value, or words from elsewhere."""
+        if kind in BUILT_IN_VALUES:
+            return self.rng.choice(BUILT_IN_VALUES[kind]).split()
+        values = self.spoken.get(kind, ())
+        unlisted = self.unlisted_share
+        if unlisted and kind in self.trailing:
+            unlisted = TRAILING_UNLISTED_SHARE
+        if values and (only_slots or self.rng.random() >= unlisted):
+            return self.rng.choice(values).split()
+        most = TRAILING_UNLISTED_WORDS if last else UNLISTED_WORDS
+        return [self.rng.choice(self.unlisted) for _ in range(self.rng.randint(1, most))]
 
 
 def _vocabulary(model: InteractionModel) -> tuple[str, ...]:

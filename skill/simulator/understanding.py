@@ -31,14 +31,19 @@ from skill.simulator.phrasings import (
     INVOCATION_SUFFIXES,
 )
 from skill.simulator.tagger import Listed, SlotTagger, listed_values, spans
-from skill.simulator.training import examples, slot_answer_intent
+from skill.simulator.training import (
+    intent_examples,
+    slot_answer_intent,
+    slot_examples,
+    trailing_types,
+)
 
 FALLBACK_INTENT = "AMAZON.FallbackIntent"
 _FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
 # The least margin the classifier's best intent needs, by the model's fallback sensitivity:
 # the lower the sensitivity, the less sure it need be before Alexa answers with it rather
 # than with AMAZON.FallbackIntent.
-FALLBACK_MARGINS = {"LOW": -0.55, "MEDIUM": -0.35, "HIGH": -0.15}
+FALLBACK_MARGINS = {"LOW": -1.0, "MEDIUM": -0.6, "HIGH": -0.3}
 _CLASSIFIER_FILE = "intents.pickle"
 _TAGGER_FILE = "slots.crfsuite"
 
@@ -65,12 +70,11 @@ class Understanding:
     @classmethod
     def train(cls, model: InteractionModel, folder: Path) -> Understanding:
         """Learn the model and keep what was learned in `folder` (read back by `load`)."""
-        taught = examples(model)
-        by_intent = [e for e in taught if e.listed and "/" not in e.intent]
+        taught = intent_examples(model)
         classifier = IntentClassifier.train(
-            [" ".join(e.words) for e in by_intent], [e.intent for e in by_intent]
+            [" ".join(e.words) for e in taught], [e.intent for e in taught]
         )
-        SlotTagger.train(taught, _listed(model), folder / _TAGGER_FILE)
+        SlotTagger.train(slot_examples(model), _listed(model), folder / _TAGGER_FILE)
         (folder / _CLASSIFIER_FILE).write_bytes(pickle.dumps(classifier.pipeline, protocol=5))
         return cls(model, classifier, folder / _TAGGER_FILE)
 
@@ -159,8 +163,11 @@ def _resolved(values: tuple[SlotValue, ...], heard: str) -> SlotValue | None:
 
 
 def _listed(model: InteractionModel) -> Listed:
+    """Listed values of the types worth looking for: not a free-form tail's examples."""
+    tails = trailing_types(model)
     return listed_values({
-        kind: [spoken for value in values for spoken in value.spoken] for kind, values in model.types
+        kind: [spoken for value in values for spoken in value.spoken]
+        for kind, values in model.types if kind not in tails
     })
 
 

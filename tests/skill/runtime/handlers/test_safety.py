@@ -85,6 +85,34 @@ def test_danger_inside_a_matched_topic_still_reaches_crisis_lines(audio_skill: H
     assert said.text.startswith(CRISIS.message)
 
 
+def _detail(words: str) -> dict[str, object]:
+    """The trailing free-form slot as Alexa fills it with words its list does not hold."""
+    authority = "amzn1.er-authority.echo-sdk.skill.Detail"
+    return {
+        "name": "detail", "confirmationStatus": "NONE", "value": words, "source": "USER",
+        "resolutions": {"resolutionsPerAuthority": [
+            {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+        ]},
+    }
+
+
+def test_danger_in_the_rest_of_a_long_sentence_reaches_crisis_lines(audio_skill: Handler) -> None:
+    # "my mum keeps guilt tripping me about cutting her off and last night I cut myself":
+    # Alexa chose the topic, and handed over the rest in the trailing slot.
+    tail = _detail("about cutting her off and last night i cut myself")
+    said = Session(audio_skill).say("GuiltTripsSectionIntent", detail=tail)
+    assert said.text.startswith(CRISIS.message) and not said.audio
+
+
+@pytest.mark.parametrize("words", ["but I'm not in danger", "and this traffic is killing me"])
+def test_a_denial_or_an_idiom_in_the_rest_of_a_sentence_still_hears_its_topic(
+    audio_skill: Handler, words: str
+) -> None:
+    said = Session(audio_skill).say("GuiltTripsSectionIntent", detail=_detail(words))
+    assert not said.text.startswith(CRISIS.message)
+    assert said.audio or default_guide().section("guilt-trips").lines[0][:30] in said.text
+
+
 def test_the_app_request_fixture_in_australia_hears_triple_zero(audio_skill: Handler) -> None:
     request = fixture_json("crisis_in_topic_app.json")
     said = check_response(request, audio_skill(request), clip_seconds())
