@@ -39,11 +39,14 @@ def calls_for_crisis(event: Any, crisis: Crisis) -> bool:
     if field(intent, "name") == CRISIS:
         return True
     slots = field(intent, "slots")
+    heard: set[str] = set()  # a resolved value often repeats the words said: checked once
     for slot in slots.values() if isinstance(slots, Mapping) else ():
         for words, value_id in heard_values(slot):
-            if value_id == CRISIS_TOPIC or (words and crisis.signals_danger(words)):
+            if value_id == CRISIS_TOPIC:
                 return True
-    return False
+            if words:
+                heard.add(words)
+    return any(crisis.signals_danger(words) for words in heard)
 
 
 def heard_values(slot: Any, depth: int = 0) -> Iterator[tuple[str | None, str | None]]:

@@ -6,8 +6,10 @@ a local audio store with HTTP Range support, and, when enabled, the simulator pa
 (`skill.web.simulator_page`) at `GET /`. When a store is served, the skill's audio URLs point at
 this server's `/audio/`.
 
-Anything refused or malformed gets a 4xx with a short JSON reason (`{"error": "..."}`);
-nothing ever answers with a traceback.
+Anything refused, or too malformed to verify, gets a 4xx with a short JSON reason
+(`{"error": "..."}`); a verified request is always answered through the skill's front door
+(skill.runtime.front_door: danger first, an apology for what the SDK cannot parse). Nothing
+ever answers with a traceback.
 
 Run it with `nocontact serve`, or under any WSGI server; with no argument `create_app()`
 reads `WebConfig.from_env(os.environ)`:
