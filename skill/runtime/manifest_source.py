@@ -116,6 +116,9 @@ class ManifestSource(Generic[Parsed]):
     def _first(self, now: float) -> Parsed:
         if self._failure is not None and now - self._read_at < RETRY_SECONDS:
             raise ManifestUnavailableError(self._failure)
+        if not self._fits():
+            # Not a failure: a request with time for it will read it.
+            raise ManifestUnavailableError(f"no time left to read {self.location}")
         self._read_at = now
         try:
             data = self._fetch(tries=2)

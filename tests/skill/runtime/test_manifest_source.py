@@ -227,3 +227,13 @@ def test_s3_calls_are_one_attempt_each_with_the_configured_timeouts(
     config = make_s3_client(timeout_seconds=0.3).meta.config
     assert config.retries["total_max_attempts"] == 1
     assert (config.connect_timeout, config.read_timeout) == (0.3, 0.3)
+
+
+def test_a_first_read_without_time_for_it_is_left_to_the_next_request(
+    bucket: str, client: Any
+) -> None:
+    source = ManifestSource(f"s3://{bucket}/{KEY}", parse_manifest, s3_client=client, clock=Clock())
+
+    with within(0.0), pytest.raises(ManifestUnavailableError, match="no time left"):
+        source.current()
+    assert source.current() == sample_manifest()
