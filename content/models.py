@@ -224,6 +224,8 @@ class SkillText(Frozen):
     unsupported: str = NonEmpty
     nothing_stored: str = NonEmpty
     forgotten: str = NonEmpty
+    forget_failed: str = NonEmpty
+    place_unreachable: str = NonEmpty
     screen_hint: str = NonEmpty
     privacy_policy_url: str = Field(pattern=r"^https://")
     listing: Listing

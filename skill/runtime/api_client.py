@@ -2,8 +2,9 @@
 with a deadline.
 
 ask-sdk's own `DefaultApiClient` imports requests at start-up and waits without a time limit;
-Alexa waits 8 seconds for the whole answer, so each call here gets `timeout` seconds and a
-slow or silent API becomes an `ApiClientException` the handler can explain.
+Alexa waits 8 seconds for the whole answer, so each call here gets `timeout` seconds, or what
+is left of the request's time budget when that is less (skill.runtime.budget), and a slow or
+silent API becomes an `ApiClientException` the handler can explain.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientResponse
 
+from skill.runtime import budget
+
 if TYPE_CHECKING:
     from ask_sdk_model.services import ApiClientRequest
 
-# Seconds for one call to an Alexa API: room for two calls and the answer within Alexa's 8.
+# Seconds for one call to an Alexa API at most; the request's budget usually allows less.
 API_TIMEOUT = 3.0
+# Below this much time left in the budget, a call is not made at all.
+MIN_CALL_SECONDS = 0.1
 MAX_BODY = 1 << 20
 
 
@@ -35,6 +40,9 @@ class StdlibApiClient(ApiClient):
         import urllib.error
         import urllib.request
 
+        timeout = min(self.timeout, budget.current().remaining())
+        if timeout < MIN_CALL_SECONDS:
+            raise ApiClientException("Not called: no time left in this request's budget")
         url = request.url or ""
         if not url.startswith(("https://", "http://")):
             raise ApiClientException(f"Requests go to http(s) URLs only, not {url[:8]!r}")
@@ -46,7 +54,7 @@ class StdlibApiClient(ApiClient):
             url, data=data, method=request.method, headers=dict(request.headers or ())
         )
         try:
-            with urllib.request.urlopen(outgoing, timeout=self.timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(outgoing, timeout=timeout) as answer:  # noqa: S310
                 return _response(answer.status, answer.headers.items(), answer.read(MAX_BODY))
         except urllib.error.HTTPError as error:
             with error:

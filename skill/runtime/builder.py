@@ -13,6 +13,7 @@ from ask_sdk_model.services import ApiClient
 
 from skill.runtime import SkillError
 from skill.runtime.api_client import StdlibApiClient
+from skill.runtime.budget import BudgetedSkill
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
@@ -51,7 +52,8 @@ def build_skill(
     strict: bool = True,
     api_client: ApiClient | None = None,
 ) -> CustomSkill:
-    """The skill for this configuration, ready to `invoke`.
+    """The skill for this configuration, ready to `invoke`, each request within
+    `config.request_budget_seconds` of waiting on backends.
 
     Without an adapter, one is made from `config.persistence` when that is set; one that
     cannot be made raises, unless `strict` is false (the Lambda, which must answer every
@@ -80,7 +82,7 @@ def build_skill(
         builder.add_exception_handler(exception_handler)
     builder.add_global_response_interceptor(BookmarkInterceptor(resources))
     builder.add_global_response_interceptor(reminders.PendingReminderInterceptor())
-    return builder.create()
+    return BudgetedSkill(builder.skill_configuration, config.request_budget_seconds)
 
 
 def _configured_adapter(config: SkillConfig, strict: bool) -> AbstractPersistenceAdapter | None:
@@ -90,7 +92,9 @@ def _configured_adapter(config: SkillConfig, strict: bool) -> AbstractPersistenc
     from skill.runtime.persistence import persistence_adapter
 
     try:
-        return persistence_adapter(config.persistence)
+        return persistence_adapter(
+            config.persistence, timeout_seconds=config.backend_timeout_seconds
+        )
     except (SkillError, PersistenceException) as error:
         if strict:
             raise

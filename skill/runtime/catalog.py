@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlsplit
 
-from skill.runtime import SkillError
+from skill.runtime import SkillError, budget
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import Guidebook
 from skill.runtime.manifest_source import ManifestSource, ManifestUnavailableError
@@ -259,11 +259,14 @@ def open_catalog(config: SkillConfig, guidebook: Guidebook, s3_client: Any = Non
             partial(_catalog, guidebook, base_url=base_url),
             s3_client=s3_client,
             refresh_seconds=config.manifest_refresh_seconds,
+            timeout_seconds=config.backend_timeout_seconds,
         )
     except (CatalogError, ValueError) as error:
         logger.error("Audio disabled, reading sections aloud instead: %s", error)
         return Catalog(guidebook)
     catalog = LiveCatalog(guidebook, source)
-    # Read during start-up (Lambda's init phase), not in the first request's eight seconds.
-    catalog.loaded()
+    # Read during start-up (Lambda's init phase), not in the first request's eight seconds,
+    # within a deadline of its own: a hanging S3 must not eat into them either.
+    with budget.within(config.cold_start_seconds):
+        catalog.loaded()
     return catalog

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from skill.runtime import SkillError
+from skill.runtime.budget import BACKEND_TIMEOUT_SECONDS, COLD_START_SECONDS, REQUEST_BUDGET_SECONDS
 from skill.runtime.manifest_source import REFRESH_SECONDS
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,11 @@ class SkillConfig:
     persistence: str | None = None
     # Seconds between reads of the manifest, so a new audio build reaches a running skill.
     manifest_refresh_seconds: float = REFRESH_SECONDS
+    # Seconds each request may wait on backends, one attempt's connect and read timeouts
+    # (each), and the deadline of the manifest read at a cold start (skill.runtime.budget).
+    request_budget_seconds: float = REQUEST_BUDGET_SECONDS
+    backend_timeout_seconds: float = BACKEND_TIMEOUT_SECONDS
+    cold_start_seconds: float = COLD_START_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, strict: bool = True) -> SkillConfig:

@@ -145,6 +145,8 @@ class Words(NamedTuple):
     unsupported: str
     nothing_stored: str
     forgotten: str
+    forget_failed: str
+    place_unreachable: str
     screen_hint: str
 
 

@@ -3,52 +3,36 @@
 The skill is built once per container, at import (Lambda's init phase), from the environment:
 NOCONTACT_MANIFEST, NOCONTACT_AUDIO_BASE_URL, NOCONTACT_SKILL_ID, NOCONTACT_PERSISTENCE,
 NOCONTACT_MANIFEST_REFRESH_SECONDS (see skill.runtime.config). A setting it cannot use is logged and
-left out rather than failing every request, and a request it cannot answer still gets an
+left out rather than failing every request. Danger is answered from the raw event before the
+SDK parses it (skill.runtime.front_door), and a request the skill cannot answer still gets an
 apology, never an exception. Nothing here imports the audio stack or Flask.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from typing import Any
 
-from ask_sdk_core.exceptions import SerializationException
-from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_model import RequestEnvelope, ResponseEnvelope
-
 from skill.runtime.builder import build_skill
 from skill.runtime.config import SkillConfig
+from skill.runtime.front_door import FrontDoor
 from skill.runtime.guidebook import load_guidebook
-from skill.runtime.handlers.builtins import apology
-from skill.runtime.handlers.replies import build_response, restrict_speech
 
 logger = logging.getLogger(__name__)
 
 SKILL = build_skill(SkillConfig.from_env(os.environ, strict=False), strict=False)
+# Danger is looked for in the raw event first, then the SDK parses the rest.
+FRONT_DOOR = FrontDoor(SKILL, load_guidebook())
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one Alexa request, given and returned as plain dicts; never raises."""
     try:
-        envelope = SKILL.serializer.deserialize(json.dumps(event), RequestEnvelope)
-        return SKILL.serializer.serialize(SKILL.invoke(envelope, context))
-    except SerializationException:
-        # What failed to read may be something a person said, so none of it is logged.
-        logger.error("A request did not have the shape of an Alexa request; apologising")
+        return FRONT_DOOR.answer(event, context)
     except Exception as error:
         # The last edge, so every failure is caught: those inside a handler already reached
         # the skill's error handler, so this is the SDK's own work around them (such as the
         # skill id check on a request without a context).
         logger.error("A request could not be answered (%s); apologising", type(error).__name__)
-    return unreadable(event)
-
-
-def unreadable(event: Any) -> dict[str, Any]:
-    """The answer to a request the skill cannot handle: an apology where speech is allowed."""
-    request = event.get("request") if isinstance(event, dict) else None
-    kind = request.get("type") if isinstance(request, dict) else None
-    reply = restrict_speech(kind, apology(load_guidebook().words))
-    response = build_response(reply, ResponseFactory())
-    return SKILL.serializer.serialize(ResponseEnvelope(version="1.0", response=response))
+    return FRONT_DOOR.apology(event)

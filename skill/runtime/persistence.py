@@ -3,8 +3,10 @@
 Both are ask-sdk persistence adapters keyed by a SHA-256 hash of the Alexa user id, and both
 keep only a `ResumePoint`: the clip's token, the offset and the token already queued after it.
 Nothing a person says is ever stored; reading it back is left to the one reader of the place
-(skill.runtime.handlers.listener). boto3 and the DynamoDB adapter are imported only when a DynamoDB
-table is configured.
+(skill.runtime.handlers.listener). Every call fits in the request's time budget, and one
+that fails is tried once more when a second attempt fits too (skill.runtime.budget); a write
+that still fails changes nothing stored. boto3 and the DynamoDB adapter are imported only
+when a DynamoDB table is configured.
 """
 
 from __future__ import annotations
@@ -22,16 +24,13 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
 from skill.runtime import SkillError
+from skill.runtime.budget import BACKEND_TIMEOUT_SECONDS, attempt, attempt_seconds, botocore_config
 from skill.runtime.playback import ResumePoint
 
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope
 
 logger = logging.getLogger(__name__)
-
-# Alexa waits 8 seconds for an answer: a slow DynamoDB call (tried twice) must fail well
-# inside that, leaving the skill time to answer without the listening position.
-_DYNAMODB_TIMEOUT_SECONDS = 1.0
 
 
 class PersistenceSettingError(SkillError):
@@ -69,11 +68,36 @@ class ResumeOnlyAdapter(AbstractPersistenceAdapter):
         self.inner.delete_attributes(request_envelope)
 
 
+class BudgetedAdapter(AbstractPersistenceAdapter):
+    """Wraps another adapter so that each call fits in the request's time budget: made only
+    when an attempt (`attempt_seconds`) fits, and made once more after a failure when a
+    second one fits too; otherwise PersistenceException. A put or delete that failed has
+    changed nothing, so what is stored stays as it was."""
+
+    def __init__(self, inner: AbstractPersistenceAdapter, attempt_seconds: float) -> None:
+        self.inner = inner
+        self.attempt_seconds = attempt_seconds
+
+    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
+        return self._attempt(lambda: self.inner.get_attributes(request_envelope))
+
+    def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict) -> None:
+        self._attempt(lambda: self.inner.save_attributes(request_envelope, attributes))
+
+    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
+        self._attempt(lambda: self.inner.delete_attributes(request_envelope))
+
+    def _attempt(self, call: Any) -> Any:
+        return attempt(call, self.attempt_seconds, PersistenceException)
+
+
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Persistent attributes as JSON in one SQLite table, for the local server and tests."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout_seconds: float = BACKEND_TIMEOUT_SECONDS) -> None:
         self.path = Path(path)
+        # How long a call waits for another connection's lock before it fails.
+        self.timeout_seconds = timeout_seconds
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -122,7 +146,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         copy in free pages, whatever SQLite's build defaults to.
         """
         try:
-            connection = sqlite3.connect(self.path, timeout=5)
+            connection = sqlite3.connect(self.path, timeout=self.timeout_seconds)
         except sqlite3.Error as error:
             raise PersistenceException(f"cannot open {self.path}: {error}") from None
         try:
@@ -135,26 +159,35 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             connection.close()
 
 
-def dynamodb_adapter(table_name: str, dynamodb_resource: Any = None) -> AbstractPersistenceAdapter:
+def make_dynamodb_resource(
+    endpoint_url: str | None = None, timeout_seconds: float = BACKEND_TIMEOUT_SECONDS
+) -> Any:
+    """A boto3 DynamoDB resource whose calls fit a request's budget (botocore_config);
+    boto3 is imported only when DynamoDB is used. NoRegionError without an AWS region."""
+    import boto3
+
+    config = botocore_config(timeout_seconds)
+    return boto3.resource("dynamodb", endpoint_url=endpoint_url, config=config)
+
+
+def dynamodb_adapter(
+    table_name: str,
+    dynamodb_resource: Any = None,
+    timeout_seconds: float = BACKEND_TIMEOUT_SECONDS,
+) -> AbstractPersistenceAdapter:
     """ask-sdk's DynamoDB adapter on an existing table (partition key `id`), keyed by hash.
 
-    Pass a boto3 DynamoDB resource to choose the endpoint (tests use moto's server); the
-    default is boto3's, built here so that boto3 loads only when DynamoDB is in use.
+    Pass a DynamoDB resource to choose the endpoint (tests use moto's server, made by
+    `make_dynamodb_resource`); the default is made here, so that boto3 loads only when
+    DynamoDB is in use.
     """
-    import boto3
-    from botocore.config import Config
     from botocore.exceptions import NoRegionError
 
-    config = Config(
-        connect_timeout=_DYNAMODB_TIMEOUT_SECONDS,
-        read_timeout=_DYNAMODB_TIMEOUT_SECONDS,
-        retries={"max_attempts": 1, "mode": "standard"},
-    )
     try:
         # Importing the adapter builds a default boto3 resource, which needs a region.
         from ask_sdk_dynamodb.adapter import DynamoDbAdapter
 
-        resource = dynamodb_resource or boto3.resource("dynamodb", config=config)
+        resource = dynamodb_resource or make_dynamodb_resource(timeout_seconds=timeout_seconds)
     except NoRegionError:
         raise PersistenceSettingError(
             f"NOCONTACT_PERSISTENCE names the DynamoDB table {table_name!r} but no AWS region "
@@ -166,17 +199,24 @@ def dynamodb_adapter(table_name: str, dynamodb_resource: Any = None) -> Abstract
 
 
 def persistence_adapter(
-    setting: str | None, dynamodb_resource: Any = None
+    setting: str | None,
+    dynamodb_resource: Any = None,
+    timeout_seconds: float = BACKEND_TIMEOUT_SECONDS,
 ) -> AbstractPersistenceAdapter | None:
-    """The adapter NOCONTACT_PERSISTENCE names: `sqlite:<path>`, `dynamodb:<table>` or none."""
+    """The adapter NOCONTACT_PERSISTENCE names: `sqlite:<path>`, `dynamodb:<table>` or none.
+
+    Each call times out after `timeout_seconds` to connect and as long again to answer.
+    """
     if not setting:
         return None
     scheme, _, target = setting.partition(":")
     if scheme == "sqlite" and target:
-        return ResumeOnlyAdapter(SqliteAdapter(Path(target)))
-    if scheme == "dynamodb" and target:
-        return ResumeOnlyAdapter(dynamodb_adapter(target, dynamodb_resource))
-    raise PersistenceSettingError(
-        f"NOCONTACT_PERSISTENCE is {setting!r}; set it to sqlite:<path> or dynamodb:<table>, "
-        "or leave it unset"
-    )
+        store: AbstractPersistenceAdapter = SqliteAdapter(Path(target), timeout_seconds)
+    elif scheme == "dynamodb" and target:
+        store = dynamodb_adapter(target, dynamodb_resource, timeout_seconds)
+    else:
+        raise PersistenceSettingError(
+            f"NOCONTACT_PERSISTENCE is {setting!r}; set it to sqlite:<path> or dynamodb:<table>, "
+            "or leave it unset"
+        )
+    return BudgetedAdapter(ResumeOnlyAdapter(store), attempt_seconds(timeout_seconds))

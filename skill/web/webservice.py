@@ -6,8 +6,10 @@ a local audio store with HTTP Range support, and, when enabled, the simulator pa
 (`skill.web.simulator_page`) at `GET /`. When a store is served, the skill's audio URLs point at
 this server's `/audio/`.
 
-Anything refused or malformed gets a 4xx with a short JSON reason (`{"error": "..."}`);
-nothing ever answers with a traceback.
+Anything refused, or too malformed to verify, gets a 4xx with a short JSON reason
+(`{"error": "..."}`); a verified request is always answered through the skill's front door
+(skill.runtime.front_door: danger first, an apology for what the SDK cannot parse). Nothing
+ever answers with a traceback.
 
 Run it with `nocontact serve`, or under any WSGI server; with no argument `create_app()`
 reads `WebConfig.from_env(os.environ)`:
@@ -36,9 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_model import RequestEnvelope
 from flask import (
     Blueprint,
     Flask,
@@ -52,6 +52,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityEr
 
 from audio.manifest import MANIFEST_KEY
 from skill.runtime.builder import build_skill
+from skill.runtime.front_door import FrontDoor
+from skill.runtime.guidebook import load_guidebook
 from skill.web import simulator_page
 from skill.web.errors import RequestVerificationError
 from skill.web.logbook import Throttle
@@ -97,7 +99,9 @@ def create_app(
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["TRUSTED_HOSTS"] = config.trusted_hosts()
-    app.extensions["nocontact"] = Endpoint(skill, verifier, config.store_dir, Throttle(logger))
+    app.extensions["nocontact"] = Endpoint(
+        skill, FrontDoor(skill, load_guidebook()), verifier, config.store_dir, Throttle(logger)
+    )
     app.register_blueprint(blueprint)
     if config.simulator:
         simulator_page.register(app, config.skill_config().audio_base_url)
@@ -109,10 +113,12 @@ def create_app(
 
 @dataclass(frozen=True)
 class Endpoint:
-    """What the routes serve: the skill, the verifier (None when off) and the audio store;
-    refusals, which any caller can cause, are logged through a throttle."""
+    """What the routes serve: the skill and the front door every request enters it by, the
+    verifier (None when off) and the audio store; refusals, which any caller can cause, are
+    logged through a throttle."""
 
     skill: CustomSkill
+    front_door: FrontDoor
     verifier: RequestVerifier | None
     store_dir: Path | None
     refusals: Throttle
@@ -133,7 +139,11 @@ def healthz() -> Response:
 
 @blueprint.post("/alexa")
 def alexa() -> Response:
-    """The skill endpoint: verify, parse, invoke the skill, return its response envelope."""
+    """The skill endpoint: verify, then answer through the front door (danger first).
+
+    A request that passed verification is always answered: one the SDK cannot parse gets
+    the skill's apology, or the crisis lines when it speaks of danger, never a 400.
+    """
     endpoint = _endpoint()
     if request.mimetype != "application/json":
         abort(415, "send the request body as application/json")
@@ -154,12 +164,7 @@ def alexa() -> Response:
         # Reasons are the verifier's own fixed sentences, never what the request carried.
         endpoint.refusals.log(logging.INFO, "Refused a request: %s", error)
         abort(400, f"request verification failed: {error}")
-    try:
-        request_envelope = skill.serializer.deserialize(body.decode("utf-8"), RequestEnvelope)
-    except SerializationException:
-        abort(400, "request envelope does not have the shape of an Alexa request")
-    response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
-    return _json(skill.serializer.serialize(response_envelope))
+    return _json(endpoint.front_door.answer(envelope))
 
 
 @blueprint.get("/audio/<path:key>")
@@ -204,7 +209,11 @@ def stored_file(store_dir: Path, key: str) -> Path:
 
 
 def parse_envelope(body: bytes) -> dict[str, Any]:
-    """The request body as a JSON object with the fields every Alexa request has, or a 400."""
+    """The request body as a JSON object with the fields verification reads, or a 400.
+
+    Nothing more is required here: the rest is the skill's to read, and a verified request
+    it cannot parse still gets an answer.
+    """
     try:
         envelope = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):
@@ -214,19 +223,10 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
     alexa_request = envelope.get("request")
     if not isinstance(alexa_request, dict) or not isinstance(alexa_request.get("type"), str):
         abort(400, "request envelope needs a request object with a type")
-    if alexa_request["type"] == "IntentRequest" and not _has_text(alexa_request, "intent", "name"):
-        abort(400, "an IntentRequest needs an intent object with a name")
     system = envelope.get("context")
     if not isinstance(system, dict) or not isinstance(system.get("System"), dict):
         abort(400, "request envelope needs a context object with System")
-    if envelope.get("session") is not None and not isinstance(envelope["session"], dict):
-        abort(400, "request envelope's session must be an object")
     return envelope
-
-
-def _has_text(data: dict[str, Any], key: str, inner: str) -> bool:
-    value = data.get(key)
-    return isinstance(value, dict) and isinstance(value.get(inner), str)
 
 
 def _json(payload: Any, status: int = 200) -> Response:

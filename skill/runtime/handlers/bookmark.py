@@ -31,6 +31,7 @@ class BookmarkInterceptor(AbstractResponseInterceptor):
         start = listener.order.start_of(section)
         if start is None or listener.has_audio_player:
             return
-        saved = listener.saved()
-        if saved is None or not saved.is_exact:
+        stored = listener.stored()
+        # An unreadable place may be an exact one: it is never overwritten with a bookmark.
+        if stored.reachable and (stored.point is None or not stored.point.is_exact):
             listener.save(start.token)

@@ -2,7 +2,8 @@
 
 Registered last. `CatchAllHandler` answers any intent no family took (gently, never a dead
 end) and lets AudioPlayer and system events pass silently; `ErrorHandler` turns any failure
-into a short apology and never speaks what went wrong.
+into a short apology and never speaks what went wrong, unless the request speaks of danger:
+then it gives the crisis lines, as the front door would.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from dataclasses import replace
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Response
 
+from skill.runtime import triage
 from skill.runtime.guidebook import Words
 from skill.runtime.handlers import Resources
+from skill.runtime.handlers.context import stop_our_audio
 from skill.runtime.handlers.replies import (
     AnswerHandler, Card, Heard, Reply, ask_what_next, hear, request_name, request_type,
     restrict_speech, send,
 )
+from skill.runtime.handlers.safety import crisis_reply
 from skill.runtime.handlers.topics import topic_prompt
 from skill.runtime.intents import (
     CANCEL, FALLBACK, HELP, LOOP_OFF, LOOP_ON, NAVIGATE_HOME, SHUFFLE_OFF, SHUFFLE_ON, STOP,
@@ -102,8 +107,24 @@ class ErrorHandler(AbstractExceptionHandler):
             "".join(traceback.format_tb(exception.__traceback__)),
         )
         handler_input.response_builder = ResponseFactory()
-        reply = apology(self.resources.guidebook.words)
+        reply = self._crisis(handler_input) or apology(self.resources.guidebook.words)
         return send(handler_input, restrict_speech(request_type(handler_input), reply))
+
+    def _crisis(self, handler_input: HandlerInput) -> Reply | None:
+        """The crisis answer when the request speaks of danger, read as the front door reads
+        it; None otherwise, or when even that cannot be read."""
+        try:
+            event = DefaultSerializer().serialize(handler_input.request_envelope)
+            if not triage.calls_for_crisis(event, self.resources.guidebook.crisis):
+                return None
+            stop_our_audio(handler_input)
+        except Exception:  # the last handler must answer, whatever broke
+            return None
+        try:
+            state = hear(handler_input, self.resources.guidebook).state
+        except Exception:  # the conversation may be what broke
+            state = Conversation()
+        return crisis_reply(self.resources, triage.locale_of(event), state)
 
 
 def handlers(resources: Resources) -> Sequence[AbstractRequestHandler]:

@@ -163,9 +163,11 @@ def finished(listener: Listener, order: GuidedOrder) -> Response:
 
 
 def stopped(listener: Listener, order: GuidedOrder) -> Response:
-    """Playback stopped: keep the exact offset, unless the place was just forgotten."""
-    if listener.saved() is not None:
-        listener.save(listener.request.token, listener.request.offset_in_milliseconds or 0)
+    """Playback stopped: keep the exact offset, unless the place was just forgotten or the
+    stop reports no offset."""
+    offset = listener.request.offset_in_milliseconds
+    if offset is not None and listener.saved() is not None:
+        listener.save(listener.request.token, offset)
     return listener.answer()
 
 

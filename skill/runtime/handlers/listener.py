@@ -1,14 +1,18 @@
 """One request as guided listening sees it: the device's player, the saved place, the answer.
 
 `Listener` reads what AudioPlayer holds, keeps and reads the listener's `ResumePoint` through
-the persistence adapter (a storage failure is logged and playback carries on without it),
-and answers with AudioPlayer directives, adding words only where Alexa allows them.
+the persistence adapter, and answers with AudioPlayer directives, adding words only where
+Alexa allows them. A failed read is not "nothing saved": `stored()` says the place could not
+be reached, so callers never start over it or write a place the listener did not choose. A
+read that failed is not tried again in the same request, and a failed write is logged and
+leaves what was stored as it was.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import cached_property
+from typing import NamedTuple
 
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
@@ -33,6 +37,16 @@ from skill.runtime.speech import Speech
 logger = logging.getLogger(__name__)
 
 PERSISTENCE_ERRORS = (PersistenceException, AttributesManagerException)
+# Request attribute: the stored place could not be read in this request.
+UNREACHABLE = "place_unreachable"
+
+
+class Stored(NamedTuple):
+    """The listener's stored place as this request could read it: `reachable` false when the
+    store failed, and `point` is then unknown, not absent."""
+
+    point: ResumePoint | None
+    reachable: bool = True
 
 
 class Listener:
@@ -71,24 +85,33 @@ class Listener:
         """Whether "next", "pause" and the like are about our audio on this device."""
         return holds_our_audio(self.handler_input) and not self.in_conversation
 
-    def saved(self) -> ResumePoint | None:
-        """The listener's stored place, or None (none kept, or storage unavailable)."""
+    def stored(self) -> Stored:
+        """The listener's stored place, read once per request (nothing when none are kept)."""
         if not self.resources.remembers:
-            return None
+            return Stored(None)
+        manager = self.handler_input.attributes_manager
+        if manager.request_attributes.get(UNREACHABLE):
+            return Stored(None, reachable=False)
         try:
-            attributes = self.handler_input.attributes_manager.persistent_attributes
+            attributes = manager.persistent_attributes
         except PERSISTENCE_ERRORS as error:
             logger.warning("Listening position unavailable: %s", type(error).__name__)
-            return None
+            manager.request_attributes[UNREACHABLE] = True
+            return Stored(None, reachable=False)
         point = ResumePoint.from_attributes(attributes)
         if point is None and attributes:
             logger.warning("Ignoring a stored listening position that does not fit the schema")
-        return point
+        return Stored(point)
 
-    def save(self, token: str | None, offset_ms: int = 0, enqueued: str = "") -> None:
-        """Keep the listener's place in this clip (and what is queued after it)."""
+    def saved(self) -> ResumePoint | None:
+        """The listener's stored place, or None (none kept, or storage unavailable)."""
+        return self.stored().point
+
+    def save(self, token: str | None, offset_ms: int = 0, enqueued: str = "") -> bool:
+        """Keep the listener's place in this clip (and what is queued after it); whether it
+        was written (a failure leaves what was stored as it was)."""
         if not self.resources.remembers or not is_our_token(token):
-            return
+            return False
         point = ResumePoint(token=token, offset_ms=max(0, offset_ms), enqueued=enqueued)
         manager = self.handler_input.attributes_manager
         try:
@@ -96,6 +119,10 @@ class Listener:
             manager.save_persistent_attributes()
         except PERSISTENCE_ERRORS as error:
             logger.warning("Listening position not saved: %s", type(error).__name__)
+            # What the manager now holds was never stored: no later read may take it for it.
+            manager.request_attributes[UNREACHABLE] = True
+            return False
+        return True
 
     def forget(self) -> bool:
         """Delete the listener's stored place; False when storage could not be reached."""

@@ -33,6 +33,7 @@ from skill.runtime.playback import Cue, Track, parse_token
 
 logger = logging.getLogger(__name__)
 
+PLAY_COMMAND = "PlaybackController.PlayCommandIssued"
 # Failures of one clip (a missing or unplayable file): skip it. Any other failure (network,
 # server, device) would fail the next clip too, so playback stops and can be resumed later.
 SKIPPABLE_FAILURES = frozenset({"MEDIA_ERROR_INVALID_REQUEST", "MEDIA_ERROR_UNKNOWN"})
@@ -66,7 +67,10 @@ def _guide_start(listener: Listener) -> Track | None:
 
 def resume(listener: Listener) -> Response:
     """Pick up where the listener stopped; with nothing to resume, start the guide."""
-    saved = listener.saved()
+    stored = listener.stored()
+    if not stored.reachable:
+        return place_unreachable(listener)
+    saved = stored.point
     if saved is not None:
         cue = listener.order.resume(saved.token, saved.offset_ms)
     else:
@@ -77,11 +81,23 @@ def resume(listener: Listener) -> Response:
     return listener.play(cue)
 
 
+def place_unreachable(listener: Listener) -> Response:
+    """The stored place cannot be read now, so nothing starts over it: a device's play button
+    plays the clip the device itself holds; a spoken request hears why, and what it can do."""
+    if request_name(listener.handler_input) == PLAY_COMMAND:
+        cue = listener.order.resume(listener.player.token, listener.player.offset_ms)
+        return listener.answer() if cue is None else listener.play(cue)
+    return listener.answer(listener.resources.guidebook.words.place_unreachable, end=False)
+
+
 def continue_where_left_off(listener: Listener) -> Response:
     """Resume the audio; without AudioPlayer, play the saved section as the conversation does."""
     if listener.has_audio_player:
         return resume(listener)
-    saved = listener.saved()
+    stored = listener.stored()
+    if not stored.reachable:
+        return place_unreachable(listener)
+    saved = stored.point
     section_id = saved.section_id if saved else None
     resources, heard = listener.resources, listener.heard
     if section_id is None or not resources.guidebook.has(section_id):
@@ -138,7 +154,7 @@ def forget_me(listener: Listener) -> Response:
     if not listener.resources.remembers:
         return listener.answer(words.nothing_stored, end=False)
     if not listener.forget():
-        return listener.answer(words.error, end=False)
+        return listener.answer(words.forget_failed, end=False)
     stop_our_audio(listener.handler_input)
     return listener.answer(words.forgotten, end=False)
 
@@ -156,14 +172,25 @@ def nearly_finished(listener: Listener) -> Response:
 
 def enqueue_once(listener: Listener, following: Track | None) -> Response:
     """Queue `following` after the playing stream, once: Alexa may report the same stream
-    nearly finished again."""
+    nearly finished again.
+
+    Where places are kept, the queued clip is recorded first; when the store cannot say what
+    was queued, or cannot record it, nothing is queued (a repeat would queue it twice): the
+    stream ends, the place moves to the next clip, and "continue" plays it.
+    """
     token = listener.request.token
     if following is None:
         return listener.answer()
-    saved = listener.saved()
-    if saved is not None and (saved.token, saved.enqueued) == (token, following.token):
-        return listener.answer()
-    listener.save(token, listener.request.offset_in_milliseconds or 0, following.token)
+    if listener.resources.remembers:
+        stored = listener.stored()
+        saved = stored.point
+        if not stored.reachable or (
+            saved is not None and (saved.token, saved.enqueued) == (token, following.token)
+        ):
+            return listener.answer()
+        offset = listener.request.offset_in_milliseconds or 0
+        if not listener.save(token, offset, following.token):
+            return listener.answer()
     return listener.enqueue(following, after=token)
 
 
@@ -181,10 +208,12 @@ def stopped(listener: Listener) -> Response:
     """Playback stopped (pause, stop, another app): keep the exact offset for resuming.
 
     Only a place still kept is moved: the stop that follows "forget me" must not bring back
-    what was just deleted (a clip that starts always saves its place first).
+    what was just deleted (a clip that starts always saves its place first). A stop that
+    reports no offset leaves the stored one as it is.
     """
-    if listener.saved() is not None:
-        listener.save(listener.request.token, listener.request.offset_in_milliseconds or 0)
+    offset = listener.request.offset_in_milliseconds
+    if offset is not None and listener.saved() is not None:
+        listener.save(listener.request.token, offset)
     return listener.answer()
 
 
@@ -257,7 +286,7 @@ def routes() -> Mapping[str, Route]:
         "AudioPlayer.PlaybackStopped": Route(stopped),
         "AudioPlayer.PlaybackFailed": Route(failed),
         "System.ExceptionEncountered": Route(exception_encountered),
-        "PlaybackController.PlayCommandIssued": Route(resume, can_play),
+        PLAY_COMMAND: Route(resume, can_play),
         "PlaybackController.PauseCommandIssued": Route(pause),
         "PlaybackController.NextCommandIssued": Route(next_section),
         "PlaybackController.PreviousCommandIssued": Route(previous_section),

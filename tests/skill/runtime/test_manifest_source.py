@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from audio.manifest import Manifest, Part, SectionEntry, clip_key, parse_manifest
+from skill.runtime.budget import within
 from skill.runtime.manifest_source import (
     RETRY_SECONDS,
     ManifestSource,
@@ -201,3 +202,38 @@ def test_s3_urls_split_into_bucket_and_key(url: str, bucket: str, key: str) -> N
 def test_s3_urls_without_a_bucket_or_key_are_refused(url: str) -> None:
     with pytest.raises(ValueError, match="s3://<bucket>/manifest.json"):
         S3Location.parse(url)
+
+
+def test_a_refresh_that_does_not_fit_the_requests_budget_waits_for_one_with_room(
+    bucket: str, client: Any, s3_client: Any
+) -> None:
+    clock = Clock()
+    source = ManifestSource(
+        f"s3://{bucket}/{KEY}", parse_manifest, s3_client=client, refresh_seconds=300, clock=clock
+    )
+    source.current()
+    rebuilt = sample_manifest(voice="gtts:en")
+    s3_client.put_object(Bucket=bucket, Key=KEY, Body=rebuilt.to_json())
+    clock.now += 300
+
+    with within(0.0):
+        assert source.current() == sample_manifest()
+    assert source.current() == rebuilt
+
+
+def test_s3_calls_are_one_attempt_each_with_the_configured_timeouts(
+    aws_environment: None,
+) -> None:
+    config = make_s3_client(timeout_seconds=0.3).meta.config
+    assert config.retries["total_max_attempts"] == 1
+    assert (config.connect_timeout, config.read_timeout) == (0.3, 0.3)
+
+
+def test_a_first_read_without_time_for_it_is_left_to_the_next_request(
+    bucket: str, client: Any
+) -> None:
+    source = ManifestSource(f"s3://{bucket}/{KEY}", parse_manifest, s3_client=client, clock=Clock())
+
+    with within(0.0), pytest.raises(ManifestUnavailableError, match="no time left"):
+        source.current()
+    assert source.current() == sample_manifest()

@@ -17,6 +17,7 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
+from skill.runtime.budget import within
 from skill.runtime.playback import ResumePoint
 from skill.runtime.persistence import (
     PersistenceSettingError,
@@ -139,6 +140,28 @@ def test_forget_me_deletes_the_sqlite_record(database: Path) -> None:
     assert adapter.get_attributes(envelope(BOB)) == POINT
 
 
+def test_no_call_is_made_when_no_attempt_fits_and_the_stored_place_stays(database: Path) -> None:
+    adapter = persistence_adapter(f"sqlite:{database}")
+    adapter.save_attributes(envelope(ALICE), POINT)
+    with within(0.0), pytest.raises(PersistenceException, match="not tried"):
+        adapter.save_attributes(envelope(ALICE), {**POINT, "offset_ms": 0})
+    assert adapter.get_attributes(envelope(ALICE)) == POINT
+
+
+def test_a_write_to_a_locked_database_fails_and_keeps_the_stored_place(database: Path) -> None:
+    adapter = persistence_adapter(f"sqlite:{database}", timeout_seconds=0.05)
+    adapter.save_attributes(envelope(ALICE), POINT)
+    holder = sqlite3.connect(database)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(PersistenceException, match="locked"):
+            adapter.save_attributes(envelope(ALICE), {**POINT, "offset_ms": 0})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert adapter.get_attributes(envelope(ALICE)) == POINT
+
+
 def test_a_request_without_a_user_id_cannot_be_stored(database: Path) -> None:
     with pytest.raises(PersistenceException, match="no user id"):
         listener_key(envelope(None))
@@ -243,11 +266,14 @@ def test_a_missing_dynamodb_table_raises_a_persistence_error(dynamodb: Any) -> N
         adapter.get_attributes(envelope(ALICE))
 
 
-def test_dynamodb_calls_give_up_well_inside_alexas_eight_seconds(aws_environment: None) -> None:
-    adapter = persistence_adapter("dynamodb:listening")
-    config = adapter.inner.dynamodb.meta.client.meta.config
-    attempts = config.retries["total_max_attempts"]
-    assert (config.connect_timeout + config.read_timeout) * attempts <= 4
+def test_dynamodb_calls_are_one_attempt_each_that_the_budget_accounts_for(
+    aws_environment: None,
+) -> None:
+    adapter = persistence_adapter("dynamodb:listening", timeout_seconds=0.3)
+    config = adapter.inner.inner.dynamodb.meta.client.meta.config
+    assert config.retries["total_max_attempts"] == 1
+    assert (config.connect_timeout, config.read_timeout) == (0.3, 0.3)
+    assert adapter.attempt_seconds == config.connect_timeout + config.read_timeout
 
 
 def test_dynamodb_without_an_aws_region_says_how_to_set_one(

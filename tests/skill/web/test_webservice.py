@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skill.runtime.config import SkillConfig
+from skill.runtime.guidebook import load_guidebook
 from skill.web.webservice import CLIP_CACHE, MANIFEST_CACHE, WebConfig, create_app
 from tests.skill.alexa_requests import (
     CERT_URL,
@@ -42,6 +43,7 @@ from tests.skill.fuzzing import json_values, mutate
 from tests.skill.runtime.handlers.test_privacy import keep_place
 
 LOOPBACK = "127.0.0.1"
+GUIDEBOOK = load_guidebook()
 
 
 @pytest.fixture
@@ -176,11 +178,59 @@ def test_malformed_requests_get_a_clear_4xx(body, content_type, status, reason) 
         assert reason in refused(response)
 
 
-def test_fields_of_the_wrong_type_are_refused() -> None:
+def test_a_request_the_sdk_cannot_parse_gets_the_skills_apology_not_a_refusal() -> None:
     data = envelope()
     data["request"]["timestamp"] = "2024-02-30T00:00:00Z"
     response = unverified_client().post("/alexa", json=data)
-    assert "shape of an Alexa request" in refused(response)
+    assert response.status_code == 200
+    ssml = response.get_json()["response"]["outputSpeech"]["ssml"]
+    assert GUIDEBOOK.words.error in ssml
+
+
+def intent_envelope(name: str, slots: dict[str, Any] | None = None) -> dict[str, Any]:
+    data = envelope("IntentRequest")
+    data["request"]["intent"] = {"name": name, "confirmationStatus": "NONE",
+                                 "slots": slots or {}}
+    return data
+
+
+def new_dialog_state(data: dict[str, Any]) -> None:
+    data["request"]["dialogState"] = "SOMETHING_NEW"
+
+
+def new_confirmation(data: dict[str, Any]) -> None:
+    data["request"]["intent"]["confirmationStatus"] = "MAYBE"
+
+
+def new_player_activity(data: dict[str, Any]) -> None:
+    data["context"]["AudioPlayer"] = {"playerActivity": "SOMETHING_NEW"}
+
+
+@pytest.mark.parametrize("drift", [new_dialog_state, new_confirmation, new_player_activity])
+@pytest.mark.parametrize(
+    ("name", "slots"),
+    [("CrisisIntent", {}),
+     ("TopicIntent", {"topic": {"name": "topic", "value": "I want to die"}})],
+    ids=["crisis-intent", "danger-in-a-slot"],
+)
+def test_a_signed_crisis_reaches_the_crisis_lines_whatever_new_value_it_holds(
+    name: str, slots: dict[str, Any], drift: Any
+) -> None:
+    data = intent_envelope(name, slots)
+    drift(data)
+
+    response = post_signed(verified_client(), data)
+
+    assert response.status_code == 200
+    assert GUIDEBOOK.crisis.message in response.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+def test_a_signed_intent_request_without_an_intent_name_gets_the_fallback() -> None:
+    data = envelope("IntentRequest")
+    data["request"]["intent"] = {"confirmationStatus": "NONE"}
+    response = post_signed(verified_client(), data)
+    assert response.status_code == 200
+    assert GUIDEBOOK.words.fallback in response.get_json()["response"]["outputSpeech"]["ssml"]
 
 
 def test_without_verification_unsigned_requests_reach_the_skill(

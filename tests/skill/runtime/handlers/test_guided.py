@@ -171,6 +171,14 @@ def test_pause_then_resume_picks_up_inside_the_space(echo: Speaker) -> None:
     assert (resumed["token"], resumed["offsetInMilliseconds"]) == (space, 21_300)
 
 
+def test_a_stop_that_reports_no_offset_keeps_the_place_in_the_space(echo: Speaker) -> None:
+    space = step_token(GUILT, 3, "reflect-space")
+    echo.listened(space, 21_300)
+    echo.holds(space, 21_300, "STOPPED").report("AudioPlayer.PlaybackStopped", token=space)
+    resumed = played(Speaker(echo.handler).say(intents.CONTINUE_LISTENING))
+    assert (resumed["token"], resumed["offsetInMilliseconds"]) == (space, 21_300)
+
+
 def test_continue_where_i_left_off_next_week_resumes_the_reflection(
     echo: Speaker, config: SkillConfig, database: Path
 ) -> None:

@@ -240,6 +240,15 @@ def test_pause_stops_the_audio_and_resume_plays_from_the_same_offset(echo: Echo)
     assert (resumed["token"], resumed["offsetInMilliseconds"]) == (token("healing", 3), 12_480)
 
 
+def test_a_stop_that_reports_no_offset_keeps_the_saved_offset(echo: Echo, skill: Handler) -> None:
+    echo.listened(token("healing", 5), 41_000)
+    echo.holds(token("healing", 5), 41_000, "STOPPED").report(
+        "AudioPlayer.PlaybackStopped", token=token("healing", 5)
+    )
+    resumed = played(Echo(skill).say(intents.CONTINUE_LISTENING))
+    assert (resumed["token"], resumed["offsetInMilliseconds"]) == (token("healing", 5), 41_000)
+
+
 def test_continue_where_i_left_off_next_week_on_a_restarted_skill(
     audio_config: SkillConfig, database: Path, echo: Echo
 ) -> None:

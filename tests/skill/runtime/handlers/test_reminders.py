@@ -219,6 +219,15 @@ def test_a_silent_api_times_out_kindly(api: AlexaApi) -> None:
     assert spoken(response).startswith(WORDS.unavailable)
 
 
+def test_no_api_call_is_made_once_the_requests_budget_is_spent(api: AlexaApi) -> None:
+    spent = handler_for(build_skill(SkillConfig(request_budget_seconds=0.05)))
+    talk = Talk(spent, api)
+    talk.say("SetReminderIntent", time=time_slot("20:00"))
+    response = talk.say("AMAZON.YesIntent")
+    assert spoken(response).startswith(WORDS.unavailable)
+    assert api.calls == [] and api.reminders == {}
+
+
 def test_a_device_without_a_time_zone_is_not_guessed(skill: Handler, api: AlexaApi) -> None:
     api.time_zone = None
     talk = Talk(skill, api)
