@@ -13,7 +13,8 @@ SECTION_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 _LIST_ITEM = re.compile(r"^(- |\d+\. )")
 # Lower-case words and spaces, with the grammar's brackets, bars and vocabulary references.
-_SIGNAL = re.compile(r"[a-z' ()\[\]|<>_]+")
+# Lower-case words, and numbers as speech recognition writes them ("call 911").
+_SIGNAL = re.compile(r"[a-z0-9' ()\[\]|<>_]+")
 
 NonEmpty = Field(min_length=1)
 
@@ -141,7 +142,9 @@ class Crisis(Frozen):
     def _spoken_words(cls, signals: tuple[str, ...]) -> tuple[str, ...]:
         bad = [signal for signal in signals if not _SIGNAL.fullmatch(signal)]
         if bad:
-            raise ValueError(f"write {', '.join(map(repr, bad))} as lower-case words and spaces")
+            raise ValueError(
+                f"write {', '.join(map(repr, bad))} as lower-case words, numbers and spaces"
+            )
         return signals
 
     @field_validator("locales")

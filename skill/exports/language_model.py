@@ -198,7 +198,11 @@ def _topic_type(guide: Guide, book: Phrasebook) -> dict[str, Any]:
     ]
     crisis = {
         "id": intents.CRISIS_TOPIC,
-        "name": {"value": intents.CRISIS_TOPIC, "synonyms": list(book.signals())},
+        # Digits are for the runtime's own check ("call 911"); a slot value spells numbers out.
+        "name": {
+            "value": intents.CRISIS_TOPIC,
+            "synonyms": [said for said in book.signals() if not re.search(r"\d", said)],
+        },
     }
     return {"name": intents.TOPIC_TYPE, "values": [*sections, crisis]}
 

@@ -44,7 +44,7 @@ SECTION_SAMPLES = 1_000
 REQUEST_SAMPLES = 300
 # Of a section's budget, the share of samples that end with the trailing free-form slot, so
 # Alexa hands the skill the rest of a long sentence to screen for danger.
-TRAILING_SHARE = 0.2
+TRAILING_SHARE = 0.3
 
 _BUDGETS = {intents.CRISIS: CRISIS_SAMPLES, intents.FALLBACK: FALLBACK_SAMPLES}
 

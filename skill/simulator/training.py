@@ -118,6 +118,7 @@ class _Filling:
         }
         self.unlisted = _vocabulary(model)
         self.trailing = trailing_types(model)
+        self.sayings = _sayings(model)
         slotted = sum(1 for _, sample in _samples(model) if SLOT.search(sample)) or 1
         self.fillings = min(MOST_FILLINGS, max(FILLINGS, -(-FILLED_EXAMPLES // slotted)))
 
@@ -155,8 +156,23 @@ class _Filling:
             unlisted = TRAILING_UNLISTED_SHARE
         if values and (only_slots or self.rng.random() >= unlisted):
             return self.rng.choice(values).split()
+        if values and kind in self.trailing:
+            # A tail goes on the way the listed ones do ("and ...", "but ...", "since ..."),
+            # then says anything at all: here, whatever else the model's samples say.
+            said = self.rng.choice(self.sayings)[: TRAILING_UNLISTED_WORDS]
+            return [self.rng.choice(values).split()[0], *said]
         most = TRAILING_UNLISTED_WORDS if last else UNLISTED_WORDS
         return [self.rng.choice(self.unlisted) for _ in range(self.rng.randint(1, most))]
+
+
+def _sayings(model: InteractionModel) -> tuple[tuple[str, ...], ...]:
+    """Every sample of the model as words, its slots left out, in a fixed order."""
+    said = (
+        tuple(normalize(SLOT.sub(" ", sample)).split())
+        for intent in model.intents
+        for sample in intent.samples
+    )
+    return tuple(words for words in dict.fromkeys(said) if words)
 
 
 def _vocabulary(model: InteractionModel) -> tuple[str, ...]:

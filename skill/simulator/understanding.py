@@ -43,7 +43,7 @@ _FALLBACK = ResolvedIntent(name=FALLBACK_INTENT)
 # The least margin the classifier's best intent needs, by the model's fallback sensitivity:
 # the lower the sensitivity, the less sure it need be before Alexa answers with it rather
 # than with AMAZON.FallbackIntent.
-FALLBACK_MARGINS = {"LOW": -1.0, "MEDIUM": -0.6, "HIGH": -0.3}
+FALLBACK_MARGINS = {"LOW": -1.0, "MEDIUM": -0.6, "HIGH": -0.2}
 _CLASSIFIER_FILE = "intents.pickle"
 _TAGGER_FILE = "slots.crfsuite"
 

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 # Changed whenever training changes what it learns from the same model.
-LEARNING = "statistical-5"
+LEARNING = "statistical-7"
 
 
 def model_key(model: InteractionModel) -> str:
@@ -50,6 +50,7 @@ def trained_understanding(model: InteractionModel, cache_dir: Path) -> Understan
         scratch = Path(tempfile.mkdtemp(prefix=".learning-", dir=folder.parent))
         try:
             Understanding.train(model, scratch)
+            shutil.rmtree(folder, ignore_errors=True)  # what an interrupted copy left
             os.replace(scratch, folder)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)

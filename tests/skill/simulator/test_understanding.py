@@ -88,9 +88,13 @@ def test_words_a_slot_does_not_list_still_fill_it_without_an_id(small: Understan
     assert slot is not None and slot.heard == "astrology" and slot.value is None
 
 
-@pytest.mark.parametrize("text", ["order a large pepperoni pizza", "um", ""])
-def test_words_like_no_sample_are_the_fallback_intent(small: Understanding, text: str) -> None:
-    assert resolve_intent(small, text).name == FALLBACK_INTENT
+@pytest.mark.parametrize("text", ["order a large pepperoni pizza", "xylophone quantum", "um", ""])
+def test_words_like_no_sample_are_the_fallback_intent_when_the_model_is_sensitive(
+    small: Understanding, text: str
+) -> None:
+    sensitive = dataclasses.replace(small.model, fallback_sensitivity="HIGH")
+    learned = Understanding(sensitive, small.classifier, small.tagger.path)
+    assert resolve_intent(learned, text).name == FALLBACK_INTENT
 
 
 def test_the_models_fallback_sensitivity_decides_how_sure_the_classifier_must_be(
@@ -195,3 +199,56 @@ def test_nothing_in_the_simulator_knows_what_the_skill_does_with_an_intent() -> 
     sources = " ".join(path.read_text(encoding="utf-8") for path in SIMULATOR.glob("*.py"))
     for name in ("CRISIS", "CrisisIntent", "signals_danger", "crisis"):
         assert name not in sources.replace("crisis_", "")
+
+
+@pytest.fixture(scope="module")
+def generated() -> Understanding:
+    """The skill's own en-US model, learned once and kept on disk."""
+    from skill.simulator.simulation import understanding
+
+    return understanding("en-US")
+
+
+def test_every_topic_name_reaches_its_section(generated: Understanding) -> None:
+    from content import default_guide
+
+    wrong = []
+    for section in default_guide().sections:
+        for said in (section.topic, f"tell me about {section.topic}"):
+            intent = resolve_intent(generated, said)
+            own = intent.name == f"{''.join(w.capitalize() for w in section.id.split('-'))}SectionIntent"
+            if not own and (intent.name, topic_of(intent)) != ("TopicIntent", section.id):
+                wrong.append(f"{said!r} → {intent.name} {topic_of(intent)}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the weather like in paris", "order me a pizza", "play some taylor swift"]
+)
+def test_everyday_requests_reach_the_fallback_the_model_teaches(
+    generated: Understanding, text: str
+) -> None:
+    assert resolve_intent(generated, text).name == FALLBACK_INTENT
+
+
+def test_a_long_complaint_hands_its_rest_to_a_slot_or_is_danger_itself(
+    generated: Understanding,
+) -> None:
+    # Whatever Alexa picks, the skill must be handed the words that hold the danger.
+    said = "my mum keeps guilt tripping me about cutting her off and last night I cut myself"
+    intent = resolve_intent(generated, said)
+    held = " ".join(slot.heard or "" for slot in intent.slots)
+    assert intent.name == "CrisisIntent" or "cut myself" in held, (intent.name, held)
+
+
+@pytest.mark.parametrize(
+    "text", ["help with guilt", "remind me to reflect every day at 8 pm", "I want to die"]
+)
+def test_the_learned_model_reads_back_from_disk_the_same(
+    generated: Understanding, text: str, tmp_path: Path
+) -> None:
+    from skill.simulator.simulation import cache_dir
+    from skill.simulator.understanding_cache import model_key
+
+    folder = cache_dir() / "understanding" / model_key(generated.model)
+    assert Understanding.load(generated.model, folder).resolve(text) == generated.resolve(text)
