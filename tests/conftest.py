@@ -7,7 +7,6 @@ share one server. Buckets get unique names, so tests never see each other's obje
 
 from __future__ import annotations
 
-
 import json
 import threading
 import uuid

@@ -44,7 +44,7 @@ from tests.audio.conftest import published
 
 BASE = "https://d111111abcdef8.cloudfront.net/guide"
 OPTIONS = FeedOptions(base_url=BASE)
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +216,7 @@ def test_a_section_in_parts_is_one_episode_per_part_and_captions_become_transcri
     feed = feedparser.parse(feed_xml(episodes, OPTIONS, NOW))
     assert not feed.bozo
     root = etree.fromstring(feed_xml(episodes, OPTIONS, NOW))
-    transcripts = root.findall(".//{%s}transcript" % PODCAST_NS)
+    transcripts = root.findall(f".//{{{PODCAST_NS}}}transcript")
     assert [(t.get("url"), t.get("type")) for t in transcripts] == [
         (f"{BASE}/{first.captions.key}", "text/vtt")
     ]

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import venv
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def answers(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def conversation() -> list[dict[str, Any]]:
     """"Open no contact companion", then "help with guilt"."""
-    caller, now = Caller.new(skill_id=SKILL_ID), datetime.now(timezone.utc)
+    caller, now = Caller.new(skill_id=SKILL_ID), datetime.now(UTC)
     guilt = FilledSlot(
         "topic", "SectionTopic", heard="guilt", value=SlotValue("guilt-trips", "guilt")
     )
