@@ -15,7 +15,8 @@ from audio.stores import LocalStore
 from content import Guide
 from tests.audio.conftest import published
 
-pytestmark = pytest.mark.slow  # real synthesis and alignment
+# Real synthesis and alignment, on one worker in order, for the seeded voice (conftest.py)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("listening")]
 
 
 def _clip(store_dir: Path, guide: Guide, section: str, recognizer: Recognizer):
