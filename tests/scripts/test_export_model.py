@@ -40,6 +40,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     return Exported(out, guidebook, printed.getvalue())
 
 
+@pytest.mark.slow
 def test_model_writes_the_ask_cli_layout_and_the_guidebook(exported: Exported) -> None:
     out, guidebook = exported.out, exported.guidebook
     for locale in LOCALES:
@@ -60,11 +61,13 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(exported: Exported) -
             assert (out / uri.removeprefix("file://")).is_file()
 
 
+@pytest.mark.slow
 def test_model_can_name_the_endpoint(exported: Exported) -> None:
     custom = json.loads((exported.out / "skill.json").read_text())["manifest"]["apis"]["custom"]
     assert custom["endpoint"] == {"uri": URI, "sslCertificateType": "Trusted"}
 
 
+@pytest.mark.slow
 def test_regenerating_keeps_the_endpoint_a_deployment_set(
     exported: Exported, tmp_path: Path
 ) -> None:
