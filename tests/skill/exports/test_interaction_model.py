@@ -13,7 +13,12 @@ from ask_smapi_model.v1.skill.interaction_model import InteractionModelData
 from ask_smapi_model.v1.skill.manifest import AudioInterface, SkillManifestEnvelope
 
 from content import LOCALES, default_guide
-from skill.exports.interaction_model import manifest_files, package_files, write_package
+from skill.exports.interaction_model import (
+    manifest_files,
+    package_endpoint,
+    package_files,
+    write_package,
+)
 from skill.exports.language_model import (
     invocation_problems,
     language_model,
@@ -144,6 +149,18 @@ def test_an_endpoint_can_be_written_into_skill_json() -> None:
     files = manifest_files(default_guide(), arn)
     custom = json.loads(files["skill.json"])["manifest"]["apis"]["custom"]
     assert custom["endpoint"] == {"uri": arn}
+
+
+def test_a_package_names_the_endpoint_its_skill_json_holds_or_none(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:skill"
+    skill_json = tmp_path / "skill.json"
+    assert package_endpoint(skill_json) is None  # no package yet
+    skill_json.write_text(manifest_files(default_guide(), arn)["skill.json"], encoding="utf-8")
+    assert package_endpoint(skill_json) == arn
+    skill_json.write_text(manifest_files(default_guide())["skill.json"], encoding="utf-8")
+    assert package_endpoint(skill_json) is None  # a package without an endpoint
+    skill_json.write_text("{not json", encoding="utf-8")
+    assert package_endpoint(skill_json) is None
 
 
 def test_the_package_is_the_manifest_files_and_the_models(package: dict[str, str]) -> None:
