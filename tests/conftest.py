@@ -4,7 +4,7 @@ The moto server itself (`moto_endpoint`, session-scoped, 127.0.0.1 on a free por
 credentials (`aws_environment`) come from the `tests.moto_server` plugin, so S3 and DynamoDB tests
 share one server. Buckets get unique names, so tests never see each other's objects. The
 `tests.simulator_support` plugin brings `short_store`, the narrated store the simulator's tests
-play, made once per run.
+play, made once per session.
 """
 
 from __future__ import annotations
@@ -31,16 +31,6 @@ SMALL_SECTIONS = {
     "02-quiet-days.md": ("quiet-days", "Quiet Days", "- Rest often\n- Drink water"),
     "03-onward.md": ("onward", "Onward", "You can begin again tomorrow."),
 }
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`, set in pyproject.toml) a module's tests run on one
-    worker, so its module-scoped fixtures are made once; a test that names an `xdist_group`
-    of its own runs with that group instead."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Support for the simulator's tests: a small real audio store and the web app on a real port.
 
 The store holds four sections, a few words each.
-Built once per test run through the real pipeline (audio.build with the offline voice),
+Built once per test session through the real pipeline (audio.build with the offline voice),
 so the manifest, keys, titles and MP3s are exactly what `nocontact build` produces; only the
 narration is cut to one short sentence, for the sections a conversation in the tests reaches
 (the start of the guide, guilt and its follow-up). The skill reads the others as text. The
@@ -21,7 +21,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from content import Guide, default_guide
-from tests.shared_folders import shared_folder
 
 SHORT_BODY = "A short narration for testing."
 NARRATED = ("introduction", "what-it-means", "guilt-trips", "regret")
@@ -63,15 +62,10 @@ def build_short_store(root: Path, voice: Any) -> Path:
 
 
 @pytest.fixture(scope="session")
-def short_store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """A local store (manifest.json + clips) for the whole guide, built once per test run and
-    shared by every worker: read it, never change it. Only the worker that builds it loads
-    the voice."""
-
-    def build(root: Path) -> None:
-        build_short_store(root / "audio", request.getfixturevalue("offline_voice"))
-
-    return shared_folder(tmp_path_factory, "short-store", build) / "audio"
+def short_store(tmp_path_factory: pytest.TempPathFactory, offline_voice: Any) -> Path:
+    """A local store (manifest.json + clips) for the whole guide, built once per session (once
+    per xdist worker that needs it): read it, never change it."""
+    return build_short_store(tmp_path_factory.mktemp("simulator") / "audio", offline_voice)
 
 
 @contextmanager

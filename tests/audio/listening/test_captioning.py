@@ -21,8 +21,7 @@ from audio.voices import Voice
 from content import Guide
 from tests.audio.conftest import published
 
-# Real synthesis and alignment, on one worker in order, for the seeded voice (conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("listening")]
+pytestmark = pytest.mark.slow  # real synthesis and alignment
 
 
 def test_every_clip_has_captions_of_its_sentences_in_order(

@@ -29,8 +29,7 @@ from content import Guide
 from scripts.cli import main
 from tests.audio.conftest import published
 
-# Real synthesis and recognition, on one worker in order, for the seeded voice (conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("listening")]
+pytestmark = pytest.mark.slow  # real synthesis and recognition
 
 
 def _manifest(store_dir: Path) -> Manifest:

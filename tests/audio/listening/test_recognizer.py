@@ -15,8 +15,7 @@ from audio.stores import LocalStore
 from content import Guide
 from tests.audio.conftest import published
 
-# Real synthesis and alignment, on one worker in order, for the seeded voice (conftest.py)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("listening")]
+pytestmark = pytest.mark.slow  # real synthesis and alignment
 
 
 def _clip(store_dir: Path, guide: Guide, section: str, recognizer: Recognizer):
