@@ -113,7 +113,7 @@ def evaluate(locale: str, matcher: str, items: Sequence[Labelled] | None = None)
     splits = {
         split: score(
             [i for i in items if i.split == split],
-            [a for i, a in zip(items, answers) if i.split == split],
+            [a for i, a in zip(items, answers, strict=True) if i.split == split],
         )
         for split in sorted({i.split for i in items})
     }
