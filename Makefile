@@ -1,4 +1,5 @@
-# Two commands: `make run` and `make test`. Everything else is a helper for those.
+# Two commands: `make run` and `make test`. Everything else is a helper for those; `make check`
+# is the quick loop while working (under a minute).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Bytecode is compiled at install, as pip does, so first imports are fast and quiet.
 SYNC := $(UV) sync --locked --quiet --compile-bytecode
 
-.PHONY: run test lock clean package chromium
+.PHONY: run test check lock clean package chromium
 
 $(UV): requirements-bootstrap.txt
 	$(PYTHON) -m venv $(UV_HOME)
@@ -27,13 +28,23 @@ run: | $(UV)
 	$(SYNC) --extra audio --extra web
 	$(BIN)/nocontact run --port $(PORT)
 
-# The import contracts (pyproject.toml) first, then the tests. The browser tests drive Debian's
-# Chromium; it is installed (apt, as root or with sudo) when missing. pytest exits 5 when it
-# collects no tests; make treats that as a failure, as it should.
+# The import contracts and ruff (pyproject.toml) first, then every test, one pytest-xdist worker
+# per core, with branch coverage and the slowest tests listed (CONTRIBUTING.md keeps the table).
+# The browser tests drive Debian's Chromium; it is installed (apt, as root or with sudo) when
+# missing. pytest exits 5 when it collects no tests; make treats that as a failure, as it should.
 test: | $(UV) chromium
 	$(SYNC) --extra dev
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/ruff check --quiet .
+	$(BIN)/python -m pytest -n auto --cov --cov-report=term:skip-covered --durations=30
+
+# The same checks and every test but the slow and browser ones (real synthesis and recognition,
+# server processes, Chromium): the loop while working. `make test` still runs them all.
+check: | $(UV)
+	$(SYNC) --extra dev
+	$(BIN)/lint-imports
+	$(BIN)/ruff check --quiet .
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser"
 
 # Resolve uv.lock again after a change to pyproject.toml's dependencies; versions already locked
 # stay unless pyproject.toml rules them out (`make lock UPGRADE=1` takes the newest allowed).

@@ -340,10 +340,12 @@ def _captioned_reflections(
     made = 0
     for entry in entries:
         said = sentences.get(entry.id, ())
-        if said:
-            entry, count = _captioned(entry, said, None, context)
-            made += count
-        captioned.append(entry)
+        if not said:
+            captioned.append(entry)
+            continue
+        with_captions, count = _captioned(entry, said, None, context)
+        captioned.append(with_captions)
+        made += count
     return tuple(captioned), made
 
 

@@ -160,7 +160,7 @@ def publish_feed(
             f"{store.uri()} holds none of the clips its {MANIFEST_KEY} lists, so no feed was "
             f"written; run `nocontact build --store {store.uri()}` again to restore them"
         )
-    moment = now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    moment = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     store.put(
         FEED_KEY,
         feed_xml(episodes, options, moment),

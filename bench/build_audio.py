@@ -79,7 +79,7 @@ def main() -> int:
 def measure(jobs_values: list[int], rounds: int = 1) -> Figures:
     """Floor and full builds, interleaved for each round; then the no-op rebuilds."""
     # Loaded once, like the model: in neither figure (SciPy comes with audio.dynamics).
-    import audio.dynamics  # noqa: F401
+    import audio.dynamics
     import audio.render  # noqa: F401
     from audio.build import BuildOptions, build_store
     from audio.cache import ClipCache

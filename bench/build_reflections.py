@@ -97,7 +97,10 @@ def _raw(model: Any, sentences: list[str]) -> tuple[float, float]:
 
 def measure() -> Figures:
     """The floors first, then the reflection clips alone, then the whole build."""
-    from audio.build import upload_clip, build_store
+    # The audio stack (SciPy with it) loads once, before any figure, as in build_audio.py.
+    import audio.dynamics
+    import audio.render  # noqa: F401
+    from audio.build import build_store, upload_clip
     from audio.cache import ClipCache
     from audio.inventory import StoreState
     from audio.reflections import build_reflections
@@ -106,10 +109,6 @@ def measure() -> Figures:
     from audio.voices import make_voice
     from audio.voices.piper_voice import load_model
     from content import default_guide
-
-    # The audio stack (SciPy with it) loads once, before any figure, as in build_audio.py.
-    import audio.dynamics  # noqa: F401
-    import audio.render  # noqa: F401
 
     guide, voice, settings = default_guide(), make_voice("piper"), RenderSettings()
     model = load_model(voice.model_path)  # shared with the voice

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from xml.sax.saxutils import escape, quoteattr
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 # Word characters, hyphens and apostrophes join a word to its neighbours: "no-contact" is one
 # word and "don't" is not "don". A possessive "'s" after the word still counts as the word.

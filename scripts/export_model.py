@@ -61,7 +61,7 @@ def export_model(args: argparse.Namespace) -> int:
     except (ContentError, ValueError) as error:
         raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
     _print_sample_counts(files)
-    for path in (*write_package(guide, args.out, endpoint), *write_icons(args.out)):
+    for path in (*write_package(files, args.out), *write_icons(args.out)):
         print(f"wrote {path}")
     print(f"wrote {write_guidebook(guide, args.guidebook or GUIDEBOOK_PATH)}")
     return 0

@@ -62,7 +62,9 @@ def uv_command() -> str:
     """The uv that installs the project: $UV (set by the Makefile and by `uv run`), else the one
     the Makefile bootstraps into .uv/, else PATH's."""
     bootstrapped = ROOT / ".uv" / "bin" / "uv"
-    uv = os.environ.get("UV") or (str(bootstrapped) if bootstrapped.exists() else shutil.which("uv"))
+    uv = os.environ.get("UV") or (
+        str(bootstrapped) if bootstrapped.exists() else shutil.which("uv")
+    )
     if not uv or not Path(uv).exists():
         raise PackageError("uv is not installed; `make package` installs it and builds the bundle")
     return uv

@@ -2,11 +2,12 @@
 
 The moto server itself (`moto_endpoint`, session-scoped, 127.0.0.1 on a free port) and fake
 credentials (`aws_environment`) come from the `tests.moto_server` plugin, so S3 and DynamoDB tests
-share one server. Buckets get unique names, so tests never see each other's objects.
+share one server. Buckets get unique names, so tests never see each other's objects. The
+`tests.simulator_support` plugin brings `short_store`, the narrated store the simulator's tests
+play, made once per session.
 """
 
 from __future__ import annotations
-
 
 import json
 import threading
@@ -21,7 +22,7 @@ import yaml
 
 from content import CONTENT_DIR, Guide, load_guide
 
-pytest_plugins = ("tests.moto_server",)
+pytest_plugins = ("tests.moto_server", "tests.simulator_support")
 
 # Three tiny sections: enough for ordering, one changed section and parallel work,
 # short enough that real synthesis takes a fraction of a second each.

@@ -63,7 +63,8 @@ def build_short_store(root: Path, voice: Any) -> Path:
 
 @pytest.fixture(scope="session")
 def short_store(tmp_path_factory: pytest.TempPathFactory, offline_voice: Any) -> Path:
-    """A local store (manifest.json + clips) for the whole guide, built once per session."""
+    """A local store (manifest.json + clips) for the whole guide, built once per session (once
+    per xdist worker that needs it): read it, never change it."""
     return build_short_store(tmp_path_factory.mktemp("simulator") / "audio", offline_voice)
 
 

@@ -111,7 +111,7 @@ class LiteralMatcher:
         self, sample: _Sample, match: re.Match[str]
     ) -> dict[str, tuple[str, str | None]] | None:
         slots: dict[str, tuple[str, str | None]] = {}
-        for name, kind, captured in zip(sample.slots, sample.types, match.groups()):
+        for name, kind, captured in zip(sample.slots, sample.types, match.groups(), strict=False):
             if captured != match[0] and captured.strip() and not (
                 captured.startswith(" ") or captured.endswith(" ")
             ):

@@ -40,7 +40,7 @@ class StatisticalMatcher:
         seed: int = 1,
     ) -> None:
         language = model.get("interactionModel", {}).get("languageModel", model)
-        texts, labels = zip(*training_examples(language, answer, fills_per_slot, seed))
+        texts, labels = zip(*training_examples(language, answer, fills_per_slot, seed), strict=True)
         self.pipeline = make_pipeline(
             make_union(
                 TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
@@ -142,7 +142,7 @@ def _fillings(
         ]
         for picked in product(*(c or [[("something", "")]] for c in choices)):
             text, ids = sample.lower(), {}
-            for name, forms in zip(names, picked):
+            for name, forms in zip(names, picked, strict=True):
                 said, value_id = rng.choice(forms)
                 text = text.replace("{" + name + "}", said, 1)
                 if value_id:

@@ -6,6 +6,7 @@ The runtime reads the file back (skill.runtime.guidebook) with the standard libr
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,9 @@ def render_guidebook(guide: Guide) -> str:
 
 
 def write_guidebook(guide: Guide, path: Path = GUIDEBOOK_PATH) -> Path:
-    """Write guidebook.json for this guide; returns where."""
-    path.write_text(render_guidebook(guide), encoding="utf-8")
+    """Write guidebook.json for this guide; returns where. The file is replaced whole, so a
+    skill (or a test) reading it meanwhile gets the old guide or the new, never half a file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(render_guidebook(guide), encoding="utf-8")
+    partial.replace(path)
     return path

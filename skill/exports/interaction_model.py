@@ -113,19 +113,23 @@ def _listing(guide: Guide, locale: str) -> dict[str, Any]:
 
 def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
     """Every generated file's path (relative to the package folder) and exact text."""
-    files = {
+    return {**manifest_files(guide, endpoint), **model_files(guide)}
+
+
+def manifest_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
+    """skill.json and the reflection task's definition: quick to make, unlike the models."""
+    return {
         "skill.json": _json(skill_manifest(guide, endpoint)),
         task_path(): _json(reflection_task(guide)),
     }
-    files.update(
-        {
-            f"interactionModels/custom/{locale}.json": model_file(
-                interaction_model(guide, locale)
-            )
-            for locale in LOCALES
-        }
-    )
-    return files
+
+
+def model_files(guide: Guide) -> dict[str, str]:
+    """Each locale's interaction model, expanded from the phrase grammar and checked."""
+    return {
+        f"interactionModels/custom/{locale}.json": model_file(interaction_model(guide, locale))
+        for locale in LOCALES
+    }
 
 
 def task_path() -> str:
@@ -189,10 +193,10 @@ def package_endpoint(skill_json: Path) -> str | None:
         return None
 
 
-def write_package(guide: Guide, out: Path, endpoint: str | None = None) -> list[Path]:
-    """Write the skill package under `out`; returns the paths written."""
+def write_package(files: dict[str, str], out: Path) -> list[Path]:
+    """Write the skill package's files (from `package_files`) under `out`; returns the paths."""
     written = []
-    for relative, text in package_files(guide, endpoint).items():
+    for relative, text in files.items():
         path = out / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

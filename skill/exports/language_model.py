@@ -337,7 +337,8 @@ def _heard_through_slots(
             values = [spoken[kinds[name]] for name in names]
             for said, ids in _said(parts[0::2], values, wanted, ordered):
                 if said not in heard:
-                    heard[said] = (intent["name"], answer(intent["name"], dict(zip(names, ids))))
+                    filled = dict(zip(names, ids, strict=True))
+                    heard[said] = (intent["name"], answer(intent["name"], filled))
     return heard
 
 

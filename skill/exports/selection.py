@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Sequence
+from itertools import pairwise
 
 _START, _END = "<s>", "</s>"
 
@@ -89,4 +90,4 @@ def _shares(sizes: Sequence[int], budget: int) -> list[int]:
 def _features(phrasing: str) -> frozenset[str]:
     """The words of a phrasing and each pair of neighbouring words, its start and end included."""
     words = [_START, *phrasing.lower().split(), _END]
-    return frozenset(words[1:-1]) | frozenset(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return frozenset(words[1:-1]) | frozenset(f"{a} {b}" for a, b in pairwise(words))

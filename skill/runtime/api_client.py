@@ -54,7 +54,7 @@ class StdlibApiClient(ApiClient):
             url, data=data, method=request.method, headers=dict(request.headers or ())
         )
         try:
-            with urllib.request.urlopen(outgoing, timeout=timeout) as answer:  # noqa: S310
+            with urllib.request.urlopen(outgoing, timeout=timeout) as answer:
                 return _response(answer.status, answer.headers.items(), answer.read(MAX_BODY))
         except urllib.error.HTTPError as error:
             with error:

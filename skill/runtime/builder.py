@@ -17,8 +17,20 @@ from skill.runtime.budget import BudgetedSkill
 from skill.runtime.catalog import open_catalog
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
-from skill.runtime.handlers import Family, Resources, builtins, guided, listening, navigation
-from skill.runtime.handlers import privacy, reflection, reminders, routines, safety, topics
+from skill.runtime.handlers import (
+    Family,
+    Resources,
+    builtins,
+    guided,
+    listening,
+    navigation,
+    privacy,
+    reflection,
+    reminders,
+    routines,
+    safety,
+    topics,
+)
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
 
 logger = logging.getLogger(__name__)

@@ -15,9 +15,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from skill.runtime.guidebook import Guided, Guidebook
+from skill.runtime.guidebook import Guidebook, Guided
 from skill.runtime.playback import (
-    END_MARGIN_MS, Clip, Cue, Track, make_guided_token, parse_guided_token,
+    END_MARGIN_MS,
+    Clip,
+    Cue,
+    Track,
+    make_guided_token,
+    parse_guided_token,
 )
 from skill.runtime.speech import MAX_AUDIO_SECONDS, MAX_AUDIO_TAGS, MAX_BREAK_SECONDS, Speech
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_model.services.reminder_management import (
-    AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest, SpokenInfo,
-    SpokenText, Trigger, TriggerType,
+    AlertInfo,
+    PushNotification,
+    PushNotificationStatus,
+    Recurrence,
+    ReminderRequest,
+    SpokenInfo,
+    SpokenText,
+    Trigger,
+    TriggerType,
 )
 
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?")
@@ -78,9 +85,9 @@ def time_from_token(token: str | None) -> ClockTime | None:
 def local_now(zone: str | None, now: datetime) -> datetime:
     """`now` (aware) as a clock on the wall in `zone` shows it; UTC when the zone is unknown."""
     try:
-        tz: Any = ZoneInfo(zone) if zone else timezone.utc
+        tz: Any = ZoneInfo(zone) if zone else UTC
     except (ZoneInfoNotFoundError, ValueError):
-        tz = timezone.utc
+        tz = UTC
     return now.astimezone(tz).replace(tzinfo=None)
 
 

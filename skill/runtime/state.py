@@ -7,21 +7,21 @@ Only positions in the guide: never anything a person said. Attributes that do no
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any, NamedTuple, TypeVar
 
 ATTRIBUTE = "conversation"  # the one session attribute the conversation owns
 E = TypeVar("E", bound=Enum)
 
 
-class Offer(str, Enum):
+class Offer(StrEnum):
     """The yes/no question waiting for an answer."""
 
     MORE = "more"  # "Shall I go on?": the next batch of the current section
     FOLLOW_UP = "follow-up"  # the current section's follow-up number `follow_up`
 
 
-class Turn(str, Enum):
+class Turn(StrEnum):
     """What the skill said last, so "repeat" can say it again."""
 
     SECTION = "section"

@@ -22,7 +22,9 @@ _TRAINING = {"c1": 0.05, "c2": 0.01, "max_iterations": 40, "feature.possible_tra
 Listed = Mapping[str, Mapping[str, Sequence[tuple[str, ...]]]]
 
 
-def listed_values(spoken: Mapping[str, Sequence[str]]) -> dict[str, dict[str, list[tuple[str, ...]]]]:
+def listed_values(
+    spoken: Mapping[str, Sequence[str]],
+) -> dict[str, dict[str, list[tuple[str, ...]]]]:
     """Each slot type's spoken values as words, indexed by first word, for tagging."""
     index: dict[str, dict[str, list[tuple[str, ...]]]] = {}
     for kind, values in spoken.items():

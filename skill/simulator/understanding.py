@@ -81,7 +81,7 @@ class Understanding:
     @classmethod
     def load(cls, model: InteractionModel, folder: Path) -> Understanding:
         """What `train` kept in `folder`, for the same model."""
-        pipeline = pickle.loads((folder / _CLASSIFIER_FILE).read_bytes())  # noqa: S301 - our own cache
+        pipeline = pickle.loads((folder / _CLASSIFIER_FILE).read_bytes())
         return cls(model, IntentClassifier(pipeline), folder / _TAGGER_FILE)
 
     @staticmethod

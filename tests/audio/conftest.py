@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import audio  # noqa: F401  (before pydub: the package quiets pydub's import-time warnings)
 import numpy as np
 import pytest
 import requests
 from pydub import AudioSegment
 from pydub.generators import Sine, WhiteNoise
 
+import audio  # noqa: F401  (before pydub: the package quiets pydub's import-time warnings)
 from audio import ffmpeg
 from audio.cache import ClipCache
 from audio.manifest import MANIFEST_KEY, Manifest, parse_manifest

@@ -5,10 +5,10 @@ Local builds use a folder under tmp_path; S3 builds go through boto3 to moto's s
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

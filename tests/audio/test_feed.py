@@ -44,7 +44,7 @@ from tests.audio.conftest import published
 
 BASE = "https://d111111abcdef8.cloudfront.net/guide"
 OPTIONS = FeedOptions(base_url=BASE)
-NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +75,7 @@ def parsed(store: Store) -> Any:
     return feed
 
 
+@pytest.mark.slow
 def test_the_feed_lists_every_published_clip_in_guide_order(
     built: LocalStore, small_guide: Guide, tmp_path: Path
 ) -> None:
@@ -102,6 +103,7 @@ def test_the_feed_lists_every_published_clip_in_guide_order(
     assert [entry.itunes_episode for entry in feed.entries] == ["1", "2", "3"]
 
 
+@pytest.mark.slow
 def test_the_feed_carries_the_podcasting_namespace_tags(
     built: LocalStore, tmp_path: Path
 ) -> None:
@@ -130,12 +132,14 @@ def test_the_feed_guid_follows_the_podcasting_spec() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_title_given_replaces_the_discreet_one(built: LocalStore, tmp_path: Path) -> None:
     store = copy_store(built, LocalStore(tmp_path / "store"))
     publish_feed(store, FeedOptions(base_url=BASE, title="Evening Readings"), now=NOW)
     assert parsed(store).feed.title == "Evening Readings"
 
 
+@pytest.mark.slow
 def test_clips_missing_from_the_store_are_left_out(built: LocalStore, tmp_path: Path) -> None:
     store = copy_store(built, LocalStore(tmp_path / "store"))
     manifest = published(store)
@@ -156,6 +160,7 @@ def test_a_store_without_a_manifest_gets_one_sentence_and_no_feed(tmp_path: Path
     assert store.get(FEED_KEY) is None
 
 
+@pytest.mark.slow
 def test_a_store_holding_none_of_its_clips_keeps_its_previous_feed(
     built: LocalStore, tmp_path: Path
 ) -> None:
@@ -176,6 +181,7 @@ def test_an_invalid_manifest_is_named_and_nothing_is_written(tmp_path: Path) -> 
     assert store.get(FEED_KEY) is None
 
 
+@pytest.mark.slow
 def test_the_feed_publishes_to_s3(
     built: LocalStore, s3_client: Any, make_bucket: Callable[[], str]
 ) -> None:
@@ -216,7 +222,7 @@ def test_a_section_in_parts_is_one_episode_per_part_and_captions_become_transcri
     feed = feedparser.parse(feed_xml(episodes, OPTIONS, NOW))
     assert not feed.bozo
     root = etree.fromstring(feed_xml(episodes, OPTIONS, NOW))
-    transcripts = root.findall(".//{%s}transcript" % PODCAST_NS)
+    transcripts = root.findall(f".//{{{PODCAST_NS}}}transcript")
     assert [(t.get("url"), t.get("type")) for t in transcripts] == [
         (f"{BASE}/{first.captions.key}", "text/vtt")
     ]

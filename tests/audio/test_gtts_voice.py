@@ -108,7 +108,7 @@ def test_an_answer_that_cannot_be_read_is_explained_without_retrying(
     speech_server: SpeechServer, record_sleeps: Sleeps
 ) -> None:
     speech_server.script.append((200, google_answer(), {"Content-Encoding": "gzip"}))
-    with pytest.raises(SynthesisError, match="the request to translate.google.com failed"):
+    with pytest.raises(SynthesisError, match=r"the request to translate\.google\.com failed"):
         voice_for(speech_server, record_sleeps[1]).synthesize("Rest now.")
     assert record_sleeps[0] == []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -133,7 +134,7 @@ def durations(part: list[SpokenParagraph]) -> list[list[float]]:
 def part_seconds(part: list[SpokenParagraph]) -> float:
     total = sum(s.duration_seconds for p in part for s in p.sentences)
     pauses = sum(len(p.sentences) - 1 for p in part) * SETTINGS.sentence_pause_ms
-    between = sum(SETTINGS.pause_ms(a.kind, b.kind) for a, b in zip(part, part[1:]))
+    between = sum(SETTINGS.pause_ms(a.kind, b.kind) for a, b in pairwise(part))
     return total + (pauses + between) / 1000
 
 
@@ -159,7 +160,9 @@ def test_a_paragraph_over_the_limit_breaks_between_its_sentences() -> None:
 
 
 def test_a_sentence_over_the_limit_cannot_be_split() -> None:
-    with pytest.raises(AudioError, match="one sentence lasts 9 s.*break it into shorter sentences"):
+    with pytest.raises(
+        AudioError, match=r"one sentence lasts 9 s.*break it into shorter sentences"
+    ):
         plan_parts([spoken("paragraph", 2, 9)], SETTINGS, 7.0)
 
 

@@ -90,7 +90,9 @@ def test_lasting_throttling_gives_up_with_advice(
     for _ in range(2):
         stubber.add_client_error("synthesize_speech", "ThrottlingException", http_status_code=400)
     voice = make_voice("polly", client=client, backoff=Backoff(attempts=2, sleep=record_sleeps[1]))
-    with pytest.raises(SynthesisError, match="throttling or failing .ThrottlingException after 2"):
+    with pytest.raises(
+        SynthesisError, match=r"throttling or failing \(ThrottlingException after 2"
+    ):
         voice.synthesize("Rest now.")
 
 
@@ -103,7 +105,7 @@ def test_a_voice_without_the_neural_engine_is_refused_at_once(
     )
     backoff = Backoff(sleep=record_sleeps[1])
     voice = make_voice("polly", client=client, voice_id="Filiz", backoff=backoff)
-    with pytest.raises(SynthesisError, match="rejected voice 'Filiz'.*choose a neural voice"):
+    with pytest.raises(SynthesisError, match=r"rejected voice 'Filiz'.*choose a neural voice"):
         voice.synthesize("Rest now.")
     assert record_sleeps[0] == []
 
@@ -113,7 +115,7 @@ class FailingPolly(BaseHTTPRequestHandler):
 
     requests = 0
 
-    def do_POST(self) -> None:  # noqa: N802 (the http.server spelling)
+    def do_POST(self) -> None:
         type(self).requests += 1
         self.rfile.read(int(self.headers["Content-Length"]))
         body = b'{"message": "try again"}'

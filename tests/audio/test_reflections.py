@@ -10,11 +10,16 @@ import pytest
 from audio import loudness
 from audio.build import BuildOptions, build_store
 from audio.cache import ClipCache
-from audio.chime import quiet_until
 from audio.check import check_store
+from audio.chime import quiet_until
 from audio.manifest import Manifest
 from audio.reflections import (
-    CLOSE_ID, OPENING_ID, SPACE_ID, clip_fingerprint, prompt_id, reflection_clips,
+    CLOSE_ID,
+    OPENING_ID,
+    SPACE_ID,
+    clip_fingerprint,
+    prompt_id,
+    reflection_clips,
 )
 from audio.settings import RenderSettings
 from audio.stores import LocalStore, Store

@@ -195,7 +195,7 @@ def test_prepared_text_has_no_marks_a_voice_would_stumble_on(written: str) -> No
 
 
 @pytest.mark.parametrize("section", default_guide().sections, ids=lambda s: s.id)
-def test_the_guide_is_narrated_word_for_word(section) -> None:  # noqa: ANN001 (pytest param)
+def test_the_guide_is_narrated_word_for_word(section) -> None:
     paragraphs = text.speech_paragraphs(section.blocks)
     spoken = " ".join(sentence for paragraph in paragraphs for sentence in paragraph.sentences)
     assert is_subsequence(letters(section.narration), letters(spoken))

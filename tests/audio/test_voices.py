@@ -54,7 +54,7 @@ def test_a_model_file_onnxruntime_cannot_read_is_one_clear_error(tmp_path: Path)
     broken = tmp_path / "broken.onnx"
     broken.write_bytes(b"not a model")
     Path(f"{broken}.json").write_bytes(Path(f"{bundled_model_path()}.json").read_bytes())
-    with pytest.raises(SynthesisError, match="cannot load the Piper model .*broken.onnx"):
+    with pytest.raises(SynthesisError, match=r"cannot load the Piper model .*broken\.onnx"):
         load_model(broken)
 
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from content import default_guide
-from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
+from tests.simulator_support import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,7 +27,7 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
-def base_url(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+def base_url(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The web app on a free loopback port, playing the short store."""
     with serving(short_store, tmp_path_factory.mktemp("page") / "positions.sqlite") as url:
         yield url

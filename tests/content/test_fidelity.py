@@ -40,13 +40,15 @@ def test_a_dropped_sentence_is_reported(content_copy: Path) -> None:
 
 
 def test_an_invented_sentence_is_reported(content_copy: Path) -> None:
-    rewrite(content_copy / "sections" / "06-regret.md", "That’s normal.", "That’s normal. Call them.")
+    regret = content_copy / "sections" / "06-regret.md"
+    rewrite(regret, "That’s normal.", "That’s normal. Call them.")
     problems = fidelity_problems(load_guide(content_copy))
     assert problems == ["section 'regret' narrates 'Call them.', which is not in the article"]
 
 
 def test_a_sentence_narrated_twice_is_reported(content_copy: Path) -> None:
-    rewrite(content_copy / "sections" / "07-holidays.md", "That’s okay.", "That’s okay. That’s normal.")
+    holidays = content_copy / "sections" / "07-holidays.md"
+    rewrite(holidays, "That’s okay.", "That’s okay. That’s normal.")
     problems = fidelity_problems(load_guide(content_copy))
     assert any("'That’s normal.' is narrated by regret, holidays" in p for p in problems)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.grammar import GrammarError, MAX_EXPANSION, expand, expand_all, references
+from content.grammar import MAX_EXPANSION, GrammarError, expand, expand_all, references
 
 WORDS = {"mother": ("mom", "mother"), "parent": ("my <mother>", "my dad"), "loop": ("<pool>",),
          "pool": ("<loop>",)}

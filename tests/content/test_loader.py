@@ -119,7 +119,8 @@ def test_danger_words_that_alexa_cannot_listen_for_are_refused(content_copy: Pat
 
 def test_a_synonym_shared_by_two_sections_is_refused(content_copy: Path) -> None:
     rewrite(content_copy / "sections" / "06-regret.md", "- second thoughts", "- Christmas!")
-    with pytest.raises(ContentError, match="spoken name 'christmas' belongs to both 'regret' and 'holidays'"):
+    belongs = "spoken name 'christmas' belongs to both 'regret' and 'holidays'"
+    with pytest.raises(ContentError, match=belongs):
         load_guide(content_copy)
 
 
@@ -130,7 +131,8 @@ def test_follow_up_to_an_unknown_section_is_refused(content_copy: Path) -> None:
 
 
 def test_follow_up_must_offer_exactly_one_thing(content_copy: Path) -> None:
-    rewrite(content_copy / "sections" / "06-regret.md", "section: holidays", "section: holidays\n  reflection: true")
+    regret = content_copy / "sections" / "06-regret.md"
+    rewrite(regret, "section: holidays", "section: holidays\n  reflection: true")
     with pytest.raises(ContentError, match="exactly one of 'section: <id>' or 'reflection: true'"):
         load_guide(content_copy)
 
@@ -144,7 +146,8 @@ def test_missing_crisis_locale_is_refused(content_copy: Path) -> None:
 
 
 def test_invalid_invocation_name_is_refused(content_copy: Path) -> None:
-    rewrite(content_copy / "skill.yaml", "invocation_name: no contact companion", "invocation_name: Companion")
+    skill = content_copy / "skill.yaml"
+    rewrite(skill, "invocation_name: no contact companion", "invocation_name: Companion")
     with pytest.raises(ContentError, match=r"skill\.yaml: field 'invocation_name'"):
         load_guide(content_copy)
 
@@ -164,7 +167,7 @@ def test_missing_front_matter_is_reported(content_copy: Path) -> None:
 
 def test_badly_named_file_is_reported(content_copy: Path) -> None:
     (content_copy / "sections" / "06-regret.md").rename(content_copy / "sections" / "regret.md")
-    with pytest.raises(ContentError, match="file name must look like 05-section-id.md"):
+    with pytest.raises(ContentError, match=r"file name must look like 05-section-id\.md"):
         load_guide(content_copy)
 
 
@@ -182,7 +185,7 @@ def test_a_phrasing_the_grammar_cannot_read_names_the_file_and_field(content_cop
 
 def test_a_vocabulary_list_nobody_defined_is_refused(content_copy: Path) -> None:
     rewrite(content_copy / "sections" / "06-regret.md", "- regrets\n", "- <nobody> regrets\n")
-    with pytest.raises(ContentError, match="<nobody> is not in phrasings.yaml's vocabulary"):
+    with pytest.raises(ContentError, match=r"<nobody> is not in phrasings\.yaml's vocabulary"):
         load_guide(content_copy)
 
 

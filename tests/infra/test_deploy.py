@@ -194,6 +194,7 @@ def test_a_python_without_the_audio_stack_stops_before_sam_runs(
     assert not marker.exists()
 
 
+@pytest.mark.slow  # nocontact model twice and the Lambda bundle, as real processes
 def test_a_deployment_runs_every_step_and_names_the_function_as_the_endpoint(
     bare_machine: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import venv
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def answers(bundle: Bundle, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def conversation() -> list[dict[str, Any]]:
     """"Open no contact companion", then "help with guilt"."""
-    caller, now = Caller.new(skill_id=SKILL_ID), datetime.now(timezone.utc)
+    caller, now = Caller.new(skill_id=SKILL_ID), datetime.now(UTC)
     guilt = FilledSlot(
         "topic", "SectionTopic", heard="guilt", value=SlotValue("guilt-trips", "guilt")
     )
@@ -141,6 +141,7 @@ def spoken(ssml: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", ssml)).split())
 
 
+@pytest.mark.slow
 def test_the_bundle_answers_a_launch_request_in_a_clean_venv(answers: Any) -> None:
     response = answers["responses"][0]["response"]
     welcome = default_guide().skill.welcome.split(".")[0]
@@ -150,6 +151,7 @@ def test_the_bundle_answers_a_launch_request_in_a_clean_venv(answers: Any) -> No
     assert response["reprompt"]["outputSpeech"]["ssml"]
 
 
+@pytest.mark.slow
 def test_the_bundle_plays_a_sections_clips_from_its_manifest_over_https(answers: Any) -> None:
     ssml = answers["responses"][1]["response"]["outputSpeech"]["ssml"]
     (key,) = [p.key for s in guide_manifest().sections if s.id == "guilt-trips" for p in s.parts]
@@ -157,15 +159,18 @@ def test_the_bundle_plays_a_sections_clips_from_its_manifest_over_https(answers:
     assert f'<audio src="https://audio.example.com/{key}"/>' in ssml
 
 
+@pytest.mark.slow
 def test_the_bundle_runs_on_nothing_but_itself_and_the_standard_library(answers: Any) -> None:
     assert answers["foreign"] == []
 
 
+@pytest.mark.slow
 def test_the_bundle_holds_the_skill_its_compiled_guide_and_the_manifest(names: set[str]) -> None:
     runtime = {"skill/runtime/lambda_function.py", "skill/runtime/guidebook.json"}
     assert runtime | {"manifest.json"} <= names
 
 
+@pytest.mark.slow
 def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_provides(
     names: set[str],
 ) -> None:
@@ -182,12 +187,14 @@ def test_the_bundle_leaves_out_the_audio_stack_the_web_server_and_what_lambda_pr
     assert not [name for name in names if name.startswith(local_tools)]
 
 
+@pytest.mark.slow
 def test_the_bundle_is_under_the_size_limit(bundle: Bundle) -> None:
     check_size(bundle)
 
     assert 0 < bundle.size <= LIMIT_BYTES
 
 
+@pytest.mark.slow
 def test_a_bundle_over_the_limit_is_refused_with_its_size(bundle: Bundle) -> None:
     with pytest.raises(PackageError, match=r"MB zipped, over the"):
         check_size(bundle, limit=bundle.size - 1)
@@ -212,6 +219,7 @@ def test_every_dependency_is_pinned_with_its_hashes_from_the_lock() -> None:
         assert "--hash=sha256:" in entry, entry
 
 
+@pytest.mark.slow
 def test_the_bundle_ships_the_whole_runtime_tree_and_nothing_else_of_the_project(
     names: set[str],
 ) -> None:
@@ -225,6 +233,7 @@ def test_the_bundle_ships_the_whole_runtime_tree_and_nothing_else_of_the_project
     assert ours == runtime | {"skill/__init__.py"}
 
 
+@pytest.mark.slow
 def test_the_same_lock_and_code_build_a_byte_identical_bundle(
     bundle: Bundle, tmp_path: Path
 ) -> None:
@@ -236,6 +245,7 @@ def test_the_same_lock_and_code_build_a_byte_identical_bundle(
     assert again.path.read_bytes() == bundle.path.read_bytes()
 
 
+@pytest.mark.slow
 def test_the_same_files_zip_to_a_byte_identical_bundle(bundle: Bundle, tmp_path: Path) -> None:
     unpacked = tmp_path / "unpacked"
     with zipfile.ZipFile(bundle.path) as archive:

@@ -114,7 +114,8 @@ def test_the_manifest_is_never_cached_and_clips_are_cached_for_a_year(
         if fnmatch.fnmatchcase("manifest.json", b["PathPattern"])
         and fnmatch.fnmatchcase("guide/manifest.json", b["PathPattern"])
     ]
-    assert not fnmatch.fnmatchcase("clips/regret/0123456789abcdef-1.mp3", manifest[0]["PathPattern"])
+    clip = "clips/regret/0123456789abcdef-1.mp3"
+    assert not fnmatch.fnmatchcase(clip, manifest[0]["PathPattern"])
     clips_policy = config["DefaultCacheBehavior"]["CachePolicyId"]
     policy = resources[clips_policy["Ref"]]["Properties"]["CachePolicyConfig"]
 

@@ -14,7 +14,7 @@ import termios
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, ClassVar
 
 import numpy as np
 import pytest
@@ -196,9 +196,9 @@ def test_every_build_option_has_help_and_the_store_defaults_to_the_local_folder(
 class FakePolly(BaseHTTPRequestHandler):
     """Polly's SynthesizeSpeech over HTTP: records each request, answers with a 1 s tone."""
 
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (the http.server spelling)
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         type(self).requests.append({"path": self.path, **body})
         rate = int(body["SampleRate"])

@@ -66,14 +66,20 @@ def test_the_installed_command_starts_without_loading_the_audio_stack() -> None:
         "heavy = {'pydub', 'piper', 'onnxruntime', 'numpy', 'flask', 'boto3'} & set(sys.modules); "
         "print(sorted(heavy))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
 def test_without_the_tools_extras_the_command_says_what_to_install() -> None:
     # What a machine with only the skill's runtime installed (`pip install .`) has: no pydantic.
-    code = "import sys; sys.modules['pydantic'] = None; from scripts.cli import main; main(['guide'])"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    code = (
+        "import sys; sys.modules['pydantic'] = None; from scripts.cli import main; main(['guide'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "nocontact: pydantic is not installed; install the project with its tools: "

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+from contextlib import redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,18 +15,40 @@ from content import LOCALES, default_guide
 from scripts.cli import main
 from skill.exports.guidebook import render_guidebook
 
+URI = "https://skill.example.org/alexa"
 
-def test_model_writes_the_ask_cli_layout_and_the_guidebook(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out, guidebook = tmp_path / "skill-package", tmp_path / "guidebook.json"
-    assert main(["model", "--out", str(out), "--guidebook", str(guidebook)]) == 0
+
+@dataclass(frozen=True)
+class Exported:
+    """What one `nocontact model` run left: the package folder, the guidebook, its output."""
+
+    out: Path
+    guidebook: Path
+    printed: str
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    """`nocontact model --endpoint URI`, run once for these tests (it expands every model)."""
+    folder = tmp_path_factory.mktemp("model")
+    out, guidebook = folder / "skill-package", folder / "guidebook.json"
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        code = main(["model", "--out", str(out), "--guidebook", str(guidebook),
+                     "--endpoint", URI])
+    assert code == 0
+    return Exported(out, guidebook, printed.getvalue())
+
+
+@pytest.mark.slow
+def test_model_writes_the_ask_cli_layout_and_the_guidebook(exported: Exported) -> None:
+    out, guidebook = exported.out, exported.guidebook
     for locale in LOCALES:
         model = json.loads((out / f"interactionModels/custom/{locale}.json").read_text())
         assert model["interactionModel"]["languageModel"]["invocationName"]
     assert "manifest" in json.loads((out / "skill.json").read_text())
     assert guidebook.read_text(encoding="utf-8") == render_guidebook(default_guide())
-    printed = capsys.readouterr().out
+    printed = exported.printed
     assert printed.count("wrote ") == len(LOCALES) + 5  # with the task file
     for locale in LOCALES:
         size = (out / f"interactionModels/custom/{locale}.json").stat().st_size
@@ -35,21 +61,20 @@ def test_model_writes_the_ask_cli_layout_and_the_guidebook(
             assert (out / uri.removeprefix("file://")).is_file()
 
 
-def test_model_can_name_the_endpoint(tmp_path: Path) -> None:
-    uri = "https://skill.example.org/alexa"
-    main(["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json"),
-          "--endpoint", uri])
-    custom = json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]
-    assert custom["endpoint"] == {"uri": uri, "sslCertificateType": "Trusted"}
+@pytest.mark.slow
+def test_model_can_name_the_endpoint(exported: Exported) -> None:
+    custom = json.loads((exported.out / "skill.json").read_text())["manifest"]["apis"]["custom"]
+    assert custom["endpoint"] == {"uri": URI, "sslCertificateType": "Trusted"}
 
 
-def test_regenerating_keeps_the_endpoint_a_deployment_set(tmp_path: Path) -> None:
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"
-    out = ["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json")]
-    main([*out, "--endpoint", arn])
-    main(out)
-    custom = json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]
-    assert custom["endpoint"] == {"uri": arn}
+@pytest.mark.slow
+def test_regenerating_keeps_the_endpoint_a_deployment_set(
+    exported: Exported, tmp_path: Path
+) -> None:
+    package = shutil.copytree(exported.out, tmp_path / "skill-package")
+    main(["model", "--out", str(package), "--guidebook", str(tmp_path / "g.json")])
+    custom = json.loads((package / "skill.json").read_text())["manifest"]["apis"]["custom"]
+    assert custom["endpoint"] == {"uri": URI, "sslCertificateType": "Trusted"}
 
 
 def test_an_endpoint_alexa_cannot_call_is_refused_before_anything_is_written(

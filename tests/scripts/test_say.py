@@ -14,11 +14,11 @@ from content import default_guide
 from scripts import say
 from scripts.cli import build_parser, main
 from skill.simulator.envelopes import DEVICES
-from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
+from tests.simulator_support import serving
 
 
 @pytest.fixture(scope="module")
-def server(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:  # noqa: F811
+def server(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with serving(short_store, tmp_path_factory.mktemp("say-server") / "positions.sqlite") as url:
         yield url
 
@@ -29,7 +29,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_an_utterance_prints_what_alexa_would_say_with_the_clip_title_and_url(
-    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path
 ) -> None:
     out = run(capsys, "help with guilt", "--store", str(short_store))
     guilt = default_guide().section("guilt-trips")
@@ -40,7 +40,7 @@ def test_an_utterance_prints_what_alexa_would_say_with_the_clip_title_and_url(
 
 
 def test_a_session_file_keeps_the_conversation_across_calls(
-    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path
 ) -> None:
     session = str(tmp_path / "talk.json")
     run(capsys, "help with guilt", "--store", str(short_store), "--session", session)
@@ -51,7 +51,7 @@ def test_a_session_file_keeps_the_conversation_across_calls(
 
 
 def test_json_prints_each_raw_request_and_response(
-    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path
 ) -> None:
     out = run(capsys, "tell me about the holidays", "--json", "--store", str(short_store))
     (exchange,) = json.loads(out)
@@ -62,7 +62,7 @@ def test_json_prints_each_raw_request_and_response(
 
 
 def test_a_text_only_device_sends_no_audio_player(
-    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path
 ) -> None:
     out = run(capsys, "play the whole guide", "--device", "app-text-only", "--json",
               "--store", str(short_store))
@@ -72,7 +72,7 @@ def test_a_text_only_device_sends_no_audio_player(
 
 
 def test_a_device_button_moves_guided_listening_to_the_next_section(
-    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path
 ) -> None:
     session = str(tmp_path / "listen.json")
     first, second = default_guide().sections[:2]
@@ -84,7 +84,7 @@ def test_a_device_button_moves_guided_listening_to_the_next_section(
 
 
 def test_with_no_utterance_the_terminal_holds_a_conversation(
-    capsys: pytest.CaptureFixture[str], short_store: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("help with guilt\n/wave\nyes\n/quit\n"))
     out = run(capsys, "--store", str(short_store))
@@ -102,7 +102,7 @@ def test_requests_can_go_over_http_to_a_running_server(
 
 
 def test_a_server_that_verifies_requests_is_explained(
-    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "positions.sqlite"
     with serving(short_store, database, verify=True) as url, pytest.raises(SystemExit) as stopped:
@@ -126,7 +126,7 @@ def test_mistakes_end_with_a_sentence_saying_what_to_do(args: list[str], reason:
 
 
 def test_a_file_that_is_not_a_conversation_is_refused(
-    tmp_path: Path, short_store: Path  # noqa: F811
+    tmp_path: Path, short_store: Path
 ) -> None:
     broken = tmp_path / "notes.json"
     broken.write_text("shopping list", encoding="utf-8")
@@ -136,7 +136,7 @@ def test_a_file_that_is_not_a_conversation_is_refused(
 
 
 def test_a_skill_setting_that_is_not_usable_is_one_sentence(
-    short_store: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+    short_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NOCONTACT_MANIFEST_REFRESH_SECONDS", "abc")
     with pytest.raises(SystemExit) as stopped:
@@ -147,7 +147,7 @@ def test_a_skill_setting_that_is_not_usable_is_one_sentence(
 
 
 def test_every_device_can_hold_a_conversation(
-    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path
 ) -> None:
     for device in DEVICES:
         out = run(capsys, "open no contact companion", "--device", device,
@@ -165,7 +165,7 @@ def test_every_option_of_say_has_help_text() -> None:
 
 
 def test_a_guided_reflection_prints_its_clips_and_each_quiet_space(
-    capsys: pytest.CaptureFixture[str], short_store: Path  # noqa: F811
+    capsys: pytest.CaptureFixture[str], short_store: Path
 ) -> None:
     out = run(capsys, "guide me through a reflection on guilt", "--device", "app-text-only",
               "--store", str(short_store))

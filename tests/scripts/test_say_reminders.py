@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,18 +10,17 @@ import pytest
 from scripts.cli import main
 from tests.skill.alexa_api import alexa_api
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def test_the_command_sets_a_daily_reminder_against_a_local_api(tmp_path: Path) -> None:
+def test_the_command_sets_a_daily_reminder_against_a_local_api(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     talk = tmp_path / "talk.json"
     with alexa_api(tokens=None) as api:
         def say(*words: str) -> str:
-            command = [sys.executable, "-m", "scripts.cli", "say", "--session", str(talk),
-                       "--api-endpoint", api.url, "--grant", "reminders", *words]
-            done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-            assert done.returncode == 0, done.stderr
-            return done.stdout
+            arguments = ["say", "--session", str(talk), "--api-endpoint", api.url,
+                         "--grant", "reminders", *words]
+            assert main(arguments) == 0
+            return capsys.readouterr().out
 
         asked = say("remind me to reflect every day at 8 pm")
         assert "SetReminderIntent (time: '20:00')" in asked and "every day at 8 PM" in asked

@@ -77,9 +77,11 @@ def _certificate(
         )
     )
     if ca:
-        usage = dict(key_cert_sign=True, crl_sign=True, digital_signature=False)
+        usage = {"key_cert_sign": True, "crl_sign": True, "digital_signature": False}
     else:
-        usage = dict(key_cert_sign=False, crl_sign=False, digital_signature=digital_signature)
+        usage = {
+            "key_cert_sign": False, "crl_sign": False, "digital_signature": digital_signature
+        }
         builder = builder.add_extension(
             x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
         )

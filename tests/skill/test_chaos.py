@@ -104,9 +104,9 @@ def echo(door: FrontDoor, proxy: FaultProxy) -> Timed:
     return echo
 
 
-def fresh(echo: Timed, device: Device = Device()) -> Timed:
+def fresh(echo: Timed, device: Device | None = None) -> Timed:
     """Another visit: a new session on a device with nothing loaded in its player."""
-    other = Timed(echo.handler, device)
+    other = Timed(echo.handler, device or Device())
     other.proxy = echo.proxy
     return other
 

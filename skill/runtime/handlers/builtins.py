@@ -24,13 +24,29 @@ from skill.runtime.guidebook import Words
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.context import stop_our_audio
 from skill.runtime.handlers.replies import (
-    AnswerHandler, Card, Heard, Reply, ask_what_next, hear, request_name, request_type,
-    restrict_speech, send,
+    AnswerHandler,
+    Card,
+    Heard,
+    Reply,
+    ask_what_next,
+    hear,
+    request_name,
+    request_type,
+    restrict_speech,
+    send,
 )
 from skill.runtime.handlers.safety import crisis_reply
 from skill.runtime.handlers.topics import topic_prompt
 from skill.runtime.intents import (
-    CANCEL, FALLBACK, HELP, LOOP_OFF, LOOP_ON, NAVIGATE_HOME, SHUFFLE_OFF, SHUFFLE_ON, STOP,
+    CANCEL,
+    FALLBACK,
+    HELP,
+    LOOP_OFF,
+    LOOP_ON,
+    NAVIGATE_HOME,
+    SHUFFLE_OFF,
+    SHUFFLE_ON,
+    STOP,
 )
 from skill.runtime.speech import Speech
 from skill.runtime.state import Conversation

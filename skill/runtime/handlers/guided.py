@@ -28,8 +28,20 @@ from skill.runtime.handlers.listening import SKIPPABLE_FAILURES, enqueue_once
 from skill.runtime.handlers.replies import Card, Reply, request_name, send
 from skill.runtime.handlers.topics import topic_prompt
 from skill.runtime.intents import (
-    CANCEL, CONTINUE_LISTENING, GUIDED_REFLECTION, LOOP_OFF, LOOP_ON, NEXT, PAUSE, PREVIOUS,
-    REPEAT, RESUME, SHUFFLE_OFF, SHUFFLE_ON, START_OVER, STOP,
+    CANCEL,
+    CONTINUE_LISTENING,
+    GUIDED_REFLECTION,
+    LOOP_OFF,
+    LOOP_ON,
+    NEXT,
+    PAUSE,
+    PREVIOUS,
+    REPEAT,
+    RESUME,
+    SHUFFLE_OFF,
+    SHUFFLE_ON,
+    START_OVER,
+    STOP,
 )
 from skill.runtime.playback import Cue, parse_guided_token, parse_token
 from skill.runtime.speech import Speech

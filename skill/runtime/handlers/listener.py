@@ -18,7 +18,11 @@ from ask_sdk_core.exceptions import AttributesManagerException, PersistenceExcep
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import (
-    AudioItem, AudioItemMetadata, PlayBehavior, PlayDirective, Stream,
+    AudioItem,
+    AudioItemMetadata,
+    PlayBehavior,
+    PlayDirective,
+    Stream,
 )
 
 from skill.runtime.handlers import Resources
@@ -29,7 +33,13 @@ from skill.runtime.handlers.context import (
     player_state,
 )
 from skill.runtime.handlers.replies import (
-    Heard, Reply, ask_what_next, hear, request_type, restrict_speech, send,
+    Heard,
+    Reply,
+    ask_what_next,
+    hear,
+    request_type,
+    restrict_speech,
+    send,
 )
 from skill.runtime.playback import Cue, PlayOrder, ResumePoint, Track, is_our_token
 from skill.runtime.speech import Speech

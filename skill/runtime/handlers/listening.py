@@ -26,8 +26,21 @@ from skill.runtime.handlers.navigation import continue_listening
 from skill.runtime.handlers.replies import request_name, send
 from skill.runtime.handlers.topics import section_reply
 from skill.runtime.intents import (
-    CANCEL, CONTINUE_LISTENING, FORGET_ME, LOOP_OFF, LOOP_ON, NEXT, PAUSE, PLAY_GUIDE, PREVIOUS,
-    REPEAT, RESUME, SHUFFLE_OFF, SHUFFLE_ON, START_OVER, STOP,
+    CANCEL,
+    CONTINUE_LISTENING,
+    FORGET_ME,
+    LOOP_OFF,
+    LOOP_ON,
+    NEXT,
+    PAUSE,
+    PLAY_GUIDE,
+    PREVIOUS,
+    REPEAT,
+    RESUME,
+    SHUFFLE_OFF,
+    SHUFFLE_ON,
+    START_OVER,
+    STOP,
 )
 from skill.runtime.playback import Cue, Track, parse_token
 

@@ -15,7 +15,15 @@ from skill.runtime.handlers.replies import AnswerHandler, Heard, Reply
 from skill.runtime.handlers.safety import crisis_reply
 from skill.runtime.handlers.topics import section_reply, topic_prompt
 from skill.runtime.intents import (
-    CONTINUE_LISTENING, NEXT, NO, PAUSE, PREVIOUS, REPEAT, RESUME, START_OVER, YES,
+    CONTINUE_LISTENING,
+    NEXT,
+    NO,
+    PAUSE,
+    PREVIOUS,
+    REPEAT,
+    RESUME,
+    START_OVER,
+    YES,
 )
 from skill.runtime.speech import Speech
 from skill.runtime.state import Conversation, Offer, Turn

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler, AbstractResponseInterceptor
@@ -30,10 +30,22 @@ from skill.runtime.guidebook import ReminderWords
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.replies import Card, Reply, hear, request_name, send, slots_of
 from skill.runtime.intents import (
-    LIST_REMINDERS, NO, REMINDERS_SCOPE, SET_REMINDER, STOP_REMINDERS, TIME_SLOT, YES,
+    LIST_REMINDERS,
+    NO,
+    REMINDERS_SCOPE,
+    SET_REMINDER,
+    STOP_REMINDERS,
+    TIME_SLOT,
+    YES,
 )
 from skill.runtime.reminders import (
-    ClockTime, active, ask_token, daily_reminder, parse_time, reminder_time, spoken_times,
+    ClockTime,
+    active,
+    ask_token,
+    daily_reminder,
+    parse_time,
+    reminder_time,
+    spoken_times,
     time_from_token,
 )
 from skill.runtime.speech import Speech
@@ -139,7 +151,7 @@ def create_reminder(handler_input: HandlerInput, resources: Resources, time: Clo
     zone = _service(handler_input, "get_ups_service").get_system_time_zone(device.device_id)
     words, heard = _words(handler_input, resources)
     request = daily_reminder(
-        time, zone, heard.locale or "en-US", words.text, datetime.now(timezone.utc)
+        time, zone, heard.locale or "en-US", words.text, datetime.now(UTC)
     )
     _service(handler_input, "get_reminder_management_service").create_reminder(request)
     created = words.created.format(time=time.spoken)

@@ -18,7 +18,13 @@ from ask_sdk_model import Response
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.context import stop_our_audio
 from skill.runtime.handlers.replies import (
-    Card, Reply, hear, request_name, resolved_ids, send, slots_of,
+    Card,
+    Reply,
+    hear,
+    request_name,
+    resolved_ids,
+    send,
+    slots_of,
 )
 from skill.runtime.intents import CRISIS, CRISIS_TOPIC
 from skill.runtime.speech import Speech

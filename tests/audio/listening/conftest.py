@@ -4,7 +4,8 @@ voice of the listening tests' own.
 Piper draws noise for every sentence it speaks (onnxruntime's random ops, seeded from the clock
 unless set), so a rendition differs on every run, and now and then one says a word less clearly
 than the recognizer needs. Seeded, and used by these tests alone, in their order, the voice
-speaks the same clips on every run: what the tests hear is what was measured here.
+speaks the same clips on every run: what the tests hear is what was measured here. Under
+pytest-xdist each module's tests run on one worker, in order, with that worker's seeded voice.
 """
 
 from __future__ import annotations

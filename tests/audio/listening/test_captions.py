@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from audio.listening.captions import (
@@ -42,7 +44,7 @@ def test_a_sentence_without_aligned_words_fills_the_gap() -> None:
 def test_times_stay_in_order_and_inside_the_clip() -> None:
     timings = [_words((0.5, 2.0)), _words((1.5, 2.8)), _words((2.9, 9.0))]
     cues = sentence_cues(("A.", "B.", "C."), timings, duration=3.0)
-    assert all(a.end <= b.start for a, b in zip(cues, cues[1:], strict=False))
+    assert all(a.end <= b.start for a, b in pairwise(cues))
     assert all(0 <= cue.start <= cue.end <= 3.0 for cue in cues)
 
 

@@ -49,5 +49,5 @@ def test_probabilities_after_any_context_sum_to_one(context: tuple[str, ...]) ->
 
 
 def test_a_model_needs_words() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs at least one word"):
         arpa_model([()])

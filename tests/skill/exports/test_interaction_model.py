@@ -13,7 +13,12 @@ from ask_smapi_model.v1.skill.interaction_model import InteractionModelData
 from ask_smapi_model.v1.skill.manifest import AudioInterface, SkillManifestEnvelope
 
 from content import LOCALES, default_guide
-from skill.exports.interaction_model import package_files, write_package
+from skill.exports.interaction_model import (
+    manifest_files,
+    package_endpoint,
+    package_files,
+    write_package,
+)
 from skill.exports.language_model import (
     invocation_problems,
     language_model,
@@ -43,6 +48,18 @@ ISSUE_PHRASINGS = {
 @pytest.fixture(scope="module")
 def model() -> dict[str, Any]:
     return language_model(default_guide(), "en-US")
+
+
+@pytest.fixture(scope="module")
+def heard(model: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """`utterances` of the en-US model."""
+    return utterances(model)
+
+
+@pytest.fixture(scope="module")
+def package() -> dict[str, str]:
+    """The skill package generated from content/, as `nocontact model` writes it."""
+    return package_files(default_guide())
 
 
 def intent_named(model: dict[str, Any], name: str) -> dict[str, Any]:
@@ -76,8 +93,10 @@ def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
     return heard
 
 
-def test_the_committed_skill_package_matches_content_so_run_nocontact_model() -> None:
-    for relative, text in package_files(default_guide()).items():
+def test_the_committed_skill_package_matches_content_so_run_nocontact_model(
+    package: dict[str, str],
+) -> None:
+    for relative, text in package.items():
         assert (PACKAGE / relative).read_text(encoding="utf-8") == text, relative
 
 
@@ -112,29 +131,57 @@ def test_every_store_listing_carries_the_health_disclaimer_and_local_numbers() -
         assert privacy["privacyPolicyUrl"] == skill.privacy_policy_url
 
 
-def test_example_phrases_are_things_the_model_understands(model: dict[str, Any]) -> None:
+def test_example_phrases_are_things_the_model_understands(
+    heard: dict[str, dict[str, str]],
+) -> None:
     manifest = json.loads((PACKAGE / "skill.json").read_text())["manifest"]
-    heard = set().union(*utterances(model).values())
+    said = set().union(*heard.values())
     for listing in manifest["publishingInformation"]["locales"].values():
         opening, *asks = listing["examplePhrases"]
         assert opening == "Alexa, open no contact companion"
         for phrase in asks:
             request = re.sub(r"^Alexa, ask no contact companion (for|to) ", "", phrase)
-            assert request.lower() in heard, phrase
+            assert request.lower() in said, phrase
 
 
 def test_an_endpoint_can_be_written_into_skill_json() -> None:
-    files = package_files(default_guide(), "arn:aws:lambda:us-east-1:123456789012:function:skill")
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:skill"
+    files = manifest_files(default_guide(), arn)
     custom = json.loads(files["skill.json"])["manifest"]["apis"]["custom"]
-    assert custom["endpoint"] == {"uri": "arn:aws:lambda:us-east-1:123456789012:function:skill"}
+    assert custom["endpoint"] == {"uri": arn}
 
 
-def test_writing_the_package_creates_the_ask_cli_layout(tmp_path: Path) -> None:
-    written = write_package(default_guide(), tmp_path)
+def test_a_package_names_the_endpoint_its_skill_json_holds_or_none(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:skill"
+    skill_json = tmp_path / "skill.json"
+    assert package_endpoint(skill_json) is None  # no package yet
+    skill_json.write_text(manifest_files(default_guide(), arn)["skill.json"], encoding="utf-8")
+    assert package_endpoint(skill_json) == arn
+    skill_json.write_text(manifest_files(default_guide())["skill.json"], encoding="utf-8")
+    assert package_endpoint(skill_json) is None  # a package without an endpoint
+    skill_json.write_text("{not json", encoding="utf-8")
+    assert package_endpoint(skill_json) is None
+
+
+def test_the_package_is_the_manifest_files_and_the_models(package: dict[str, str]) -> None:
+    assert set(package) == {
+        "skill.json", "tasks/StartReflection.1.json",
+        *(f"interactionModels/custom/{locale}.json" for locale in LOCALES),
+    }
+    manifest = manifest_files(default_guide())
+    assert {name: package[name] for name in manifest} == manifest
+
+
+def test_writing_the_package_creates_the_ask_cli_layout(
+    package: dict[str, str], tmp_path: Path
+) -> None:
+    written = write_package(package, tmp_path)
     assert {p.relative_to(tmp_path).as_posix() for p in written} == {
         "skill.json", "tasks/StartReflection.1.json",
         *(f"interactionModels/custom/{locale}.json" for locale in LOCALES),
     }
+    for path in written:
+        assert path.read_text(encoding="utf-8") == package[path.relative_to(tmp_path).as_posix()]
 
 
 def test_the_real_model_breaks_no_rule(model: dict[str, Any]) -> None:
@@ -198,18 +245,18 @@ def test_each_section_has_its_own_intent_from_its_phrasings(model: dict[str, Any
         assert {s.removesuffix(" " + trailing) for s in intent["samples"]} <= own
 
 
-def test_the_crisis_intent_listens_for_every_crisis_phrase(model: dict[str, Any]) -> None:
+def test_the_crisis_intent_listens_for_every_crisis_phrase(
+    model: dict[str, Any], heard: dict[str, dict[str, str]]
+) -> None:
     samples = intent_named(model, intents.CRISIS)["samples"]
     assert set(samples) <= {utterance(p) for p in default_guide().phrasebook("en-US").crisis()}
-    heard = utterances(model)
     for phrase in ("I want to hurt myself", "I want to die", "I don't want to live anymore",
                    "I'm not safe", "someone is hurting me", "I need help now"):
         said = phrase.lower()
         assert {options[said] for options in heard.values() if said in options} == {"crisis"}
 
 
-def test_the_issue_phrasings_each_reach_their_section(model: dict[str, Any]) -> None:
-    heard = utterances(model)
+def test_the_issue_phrasings_each_reach_their_section(heard: dict[str, dict[str, str]]) -> None:
     for phrase, section_id in ISSUE_PHRASINGS.items():
         said = " ".join(phrase.lower().split())
         answers = {options[said] for options in heard.values() if said in options}

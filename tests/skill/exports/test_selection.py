@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import product
+from itertools import pairwise, product
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +21,7 @@ lines = st.lists(
 
 
 def _pairs(phrasings: tuple[str, ...]) -> set[tuple[str, str]]:
-    return {pair for said in phrasings for pair in zip(said.split(), said.split()[1:])}
+    return {pair for said in phrasings for pair in pairwise(said.split())}
 
 
 @given(lines, st.integers(min_value=0, max_value=200))

@@ -10,8 +10,14 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.runtime import budget
 from skill.runtime.budget import (
-    BACKEND_TIMEOUT_SECONDS, COLD_START_SECONDS, REQUEST_BUDGET_SECONDS, BudgetedSkill, attempt,
-    attempt_seconds, botocore_config, within,
+    BACKEND_TIMEOUT_SECONDS,
+    COLD_START_SECONDS,
+    REQUEST_BUDGET_SECONDS,
+    BudgetedSkill,
+    attempt,
+    attempt_seconds,
+    botocore_config,
+    within,
 )
 from tests.skill.conftest import Clock, Device, handler_for, launch
 

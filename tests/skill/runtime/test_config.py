@@ -37,9 +37,9 @@ def test_an_empty_environment_gives_text_only_https_only_defaults() -> None:
 
 
 def test_blank_values_count_as_unset() -> None:
-    blank = {name: "" for name in ("NOCONTACT_MANIFEST", "NOCONTACT_AUDIO_BASE_URL",
-                                   "NOCONTACT_SKILL_ID", "NOCONTACT_PERSISTENCE",
-                                   "NOCONTACT_MANIFEST_REFRESH_SECONDS")}
+    names = ("NOCONTACT_MANIFEST", "NOCONTACT_AUDIO_BASE_URL", "NOCONTACT_SKILL_ID",
+             "NOCONTACT_PERSISTENCE", "NOCONTACT_MANIFEST_REFRESH_SECONDS")
+    blank = dict.fromkeys(names, "")
     assert SkillConfig.from_env(blank) == SkillConfig()
 
 
@@ -56,7 +56,7 @@ def test_the_manifest_is_re_read_every_five_minutes_unless_told_otherwise() -> N
 
 @pytest.mark.parametrize("value", ["soon", "-5", "inf", "nan"])
 def test_a_refresh_interval_that_is_not_seconds_is_refused_with_the_fix(value: str) -> None:
-    with pytest.raises(SkillError, match="NOCONTACT_MANIFEST_REFRESH_SECONDS=.*such as 300"):
+    with pytest.raises(SkillError, match=r"NOCONTACT_MANIFEST_REFRESH_SECONDS=.*such as 300"):
         SkillConfig.from_env({"NOCONTACT_MANIFEST_REFRESH_SECONDS": value})
 
 

@@ -48,7 +48,8 @@ def test_a_section_on_a_screen_shows_its_title_every_line_and_a_hint(
 
 def test_speakers_and_the_app_get_no_document(audio_skill: Handler) -> None:
     for device in (Device(), Device(audio_player=False)):
-        said = Session(audio_skill, device).say(intents.TOPIC, topic=topic_slot("guilt", "guilt-trips"))
+        guilt = topic_slot("guilt", "guilt-trips")
+        said = Session(audio_skill, device).say(intents.TOPIC, topic=guilt)
         assert said.screens == [] and said.card is not None
 
 
@@ -85,5 +86,6 @@ def test_skill_json_declares_apl_so_alexa_tells_the_skill_about_screens() -> Non
     manifest = json.loads((PACKAGE / "skill.json").read_text(encoding="utf-8"))["manifest"]
     interfaces = {i["type"]: i for i in manifest["apis"]["custom"]["interfaces"]}
     assert set(interfaces) == {"AUDIO_PLAYER", "ALEXA_PRESENTATION_APL"}
-    shapes = {(v["mode"], v["shape"]) for v in interfaces["ALEXA_PRESENTATION_APL"]["supportedViewports"]}
+    viewports = interfaces["ALEXA_PRESENTATION_APL"]["supportedViewports"]
+    shapes = {(v["mode"], v["shape"]) for v in viewports}
     assert ("HUB", "ROUND") in shapes and ("HUB", "RECTANGLE") in shapes

@@ -28,8 +28,16 @@ from skill.runtime.handlers.builtins import ErrorHandler
 from skill.runtime.lambda_function import lambda_handler
 from skill.runtime.playback import make_token
 from tests.skill.conftest import (
-    MANIFEST, SKILL_ID, Device, check_response, clip_seconds, event, handler_for, intent,
-    plain_text, topic_slot,
+    MANIFEST,
+    SKILL_ID,
+    Device,
+    check_response,
+    clip_seconds,
+    event,
+    handler_for,
+    intent,
+    plain_text,
+    topic_slot,
 )
 from tests.skill.drift import EnumField, drifted, enum_fields
 
@@ -46,12 +54,12 @@ def spoken(response: dict[str, Any]) -> str:
     return plain_text(response["response"].get("outputSpeech", {}).get("ssml", ""))
 
 
-def crisis_envelope(device: Device = Device()) -> dict[str, Any]:
-    return device.envelope(intent(intents.CRISIS, topic=topic_slot(None)))
+def crisis_envelope(device: Device | None = None) -> dict[str, Any]:
+    return (device or Device()).envelope(intent(intents.CRISIS, topic=topic_slot(None)))
 
 
-def danger_in_a_topic(device: Device = Device()) -> dict[str, Any]:
-    return device.envelope(intent(intents.TOPIC, topic=topic_slot(DANGER)))
+def danger_in_a_topic(device: Device | None = None) -> dict[str, Any]:
+    return (device or Device()).envelope(intent(intents.TOPIC, topic=topic_slot(DANGER)))
 
 
 def test_every_enum_field_the_sdk_models_is_found() -> None:

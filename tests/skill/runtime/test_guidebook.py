@@ -17,7 +17,6 @@ from skill.runtime.guidebook import (
     normalize_phrase,
 )
 
-
 # How people in danger put it inside a topic, in their own words: none is a stored phrase.
 DANGER = (
     "self harm", "killing myself", "hurting myself", "I feel suicidal", "suicidal thoughts",
@@ -91,7 +90,8 @@ def test_topics_near_danger_are_not_mistaken_for_it(guidebook: Guidebook, words:
 
 def test_no_topic_name_or_question_is_mistaken_for_danger(guidebook: Guidebook) -> None:
     for section in default_guide().sections:
-        for words in default_guide().phrasebook("en-US").expand((section.topic, *section.synonyms, *section.phrasings)):
+        names = (section.topic, *section.synonyms, *section.phrasings)
+        for words in default_guide().phrasebook("en-US").expand(names):
             assert not guidebook.crisis.signals_danger(words), words
 
 

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from skill.runtime.guided import (
-    CLOSE_ID, MIN_SPACE_SECONDS, OPENING_ID, SPACE_ID, Said, estimated_seconds, guided_order,
-    pick_section, prompt_id, space_seconds, spoken_reflection,
-)
 from skill.runtime.guidebook import load_guidebook
+from skill.runtime.guided import (
+    CLOSE_ID,
+    MIN_SPACE_SECONDS,
+    OPENING_ID,
+    SPACE_ID,
+    Said,
+    estimated_seconds,
+    guided_order,
+    pick_section,
+    prompt_id,
+    space_seconds,
+    spoken_reflection,
+)
 from skill.runtime.playback import Clip, make_guided_token, parse_guided_token, parse_token
 from skill.runtime.speech import MAX_AUDIO_SECONDS, MAX_AUDIO_TAGS
 

@@ -21,7 +21,15 @@ from skill.runtime import intents
 from skill.runtime.guidebook import load_guidebook
 from skill.runtime.lambda_function import lambda_handler
 from tests.skill.conftest import (
-    SKILL_ID, Device, check_response, clip_seconds, event, fixture_json, intent, launch, topic_slot,
+    SKILL_ID,
+    Device,
+    check_response,
+    clip_seconds,
+    event,
+    fixture_json,
+    intent,
+    launch,
+    topic_slot,
 )
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -195,7 +203,8 @@ GARBAGE = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=12), st.just([]), st.just({}), st.lists(st.text(max_size=3), max_size=2),
 )
-ENVELOPES = tuple(fixture_json(name) for name in FIXTURES) + (
+ENVELOPES = (
+    *(fixture_json(name) for name in FIXTURES),
     Device(screen=True).envelope(intent(intents.PLAY_GUIDE, topic=topic_slot("holidays"))),
     Device(audio_player=False).envelope(intent(intents.YES), attributes={
         "conversation": {"section": "regret", "offer": "more"}}),

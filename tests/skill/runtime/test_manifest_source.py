@@ -162,7 +162,7 @@ def test_a_broken_manifest_at_cold_start_names_the_problem(
     s3_client.put_object(Bucket=name, Key=KEY, Body=b'{"schema_version": 1}')
     source = ManifestSource(f"s3://{name}/{KEY}", parse_manifest, s3_client=client)
 
-    with pytest.raises(ManifestUnavailableError, match="not a usable manifest: .*sections"):
+    with pytest.raises(ManifestUnavailableError, match=r"not a usable manifest: .*sections"):
         source.current()
 
 
@@ -200,7 +200,7 @@ def test_s3_urls_split_into_bucket_and_key(url: str, bucket: str, key: str) -> N
 
 @pytest.mark.parametrize("url", ["s3://", "s3://audio", "s3://audio/", "s3:///manifest.json"])
 def test_s3_urls_without_a_bucket_or_key_are_refused(url: str) -> None:
-    with pytest.raises(ValueError, match="s3://<bucket>/manifest.json"):
+    with pytest.raises(ValueError, match=r"s3://<bucket>/manifest\.json"):
         S3Location.parse(url)
 
 

@@ -18,13 +18,13 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
 from skill.runtime.budget import within
-from skill.runtime.playback import ResumePoint
 from skill.runtime.persistence import (
     PersistenceSettingError,
     SqliteAdapter,
     listener_key,
     persistence_adapter,
 )
+from skill.runtime.playback import ResumePoint
 
 ALICE = "amzn1.ask.account.ALICE-" + "A" * 40
 BOB = "amzn1.ask.account.BOB-" + "B" * 40

@@ -119,7 +119,7 @@ def test_a_sixth_clip_is_refused() -> None:
 def test_more_than_240_seconds_of_audio_is_refused() -> None:
     speech = Speech().play("https://a.example/1.mp3", 200).play("https://a.example/2.mp3", 41)
     assert speech.fits() is False
-    with pytest.raises(SpeechError, match="241.0 s of audio"):
+    with pytest.raises(SpeechError, match=r"241\.0 s of audio"):
         speech.ssml()
 
 

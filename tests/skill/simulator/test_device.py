@@ -12,13 +12,12 @@ from skill.runtime.config import SkillConfig
 from skill.simulator.device import EVENTS, DeviceState, SimulatedDevice
 from skill.simulator.simulation import Simulation, clip_index
 from skill.simulator.transports import in_process
-from tests.simulator_support import short_store  # noqa: F401  (fixture)
 
 BASE_URL = "http://127.0.0.1:8000/audio"
 
 
 @pytest.fixture(scope="module")
-def simulation(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Simulation:  # noqa: F811
+def simulation(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Simulation:
     """The real skill, in this process, playing the short store's clips."""
     database = tmp_path_factory.mktemp("device") / "positions.sqlite"
     config = SkillConfig(

@@ -175,7 +175,8 @@ def test_a_screen_document_is_named_by_the_title_it_shows(clips: ClipIndex) -> N
                  "datasources": {"screen": {"title": "Guilt &amp; Boundaries", "text": ""}}}
     response = {"version": "1.0", "response": {"directives": [directive]}}
     turn = to_turn({"request": {"type": "LaunchRequest"}}, response, clips)
-    assert turn.directives == ("Alexa.Presentation.APL.RenderDocument (screen): Guilt & Boundaries",)
+    screen = "Alexa.Presentation.APL.RenderDocument (screen): Guilt & Boundaries"
+    assert turn.directives == (screen,)
 
 
 def test_an_empty_response_makes_an_empty_turn(clips: ClipIndex) -> None:

@@ -211,12 +211,13 @@ def generated() -> Understanding:
 
 def test_every_topic_name_reaches_its_section(generated: Understanding) -> None:
     from content import default_guide
+    from skill.runtime.intents import section_intent
 
     wrong = []
     for section in default_guide().sections:
         for said in (section.topic, f"tell me about {section.topic}"):
             intent = resolve_intent(generated, said)
-            own = intent.name == f"{''.join(w.capitalize() for w in section.id.split('-'))}SectionIntent"
+            own = intent.name == section_intent(section.id)
             if not own and (intent.name, topic_of(intent)) != ("TopicIntent", section.id):
                 wrong.append(f"{said!r} → {intent.name} {topic_of(intent)}")
     assert wrong == []

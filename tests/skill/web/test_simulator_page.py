@@ -21,12 +21,11 @@ from skill.simulator.device import EVENTS, DeviceState
 from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, Player, Session, Stream
 from skill.simulator.simulation import understanding
 from skill.web.webservice import WebConfig, create_app
-from tests.simulator_support import short_store  # noqa: F401  (fixture)
 from tests.skill.fuzzing import json_values, mutate
 
 
 @pytest.fixture(scope="module")
-def client(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:  # noqa: F811
+def client(short_store: Path, tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     database = tmp_path_factory.mktemp("page-api") / "positions.sqlite"
     config = WebConfig(
         simulator=True,
@@ -109,7 +108,7 @@ def test_guided_listening_reports_the_player_and_a_button_moves_it(client: Flask
 
 
 def test_a_playing_clips_captions_are_served_beside_it(
-    client: FlaskClient, short_store: Path  # noqa: F811
+    client: FlaskClient, short_store: Path
 ) -> None:
     playing = post(client, "/simulator/say", {"utterance": "play the whole guide", "state": None})
     manifest = parse_manifest((short_store / "manifest.json").read_bytes())

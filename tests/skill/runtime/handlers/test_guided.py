@@ -13,15 +13,24 @@ import pytest
 from skill.runtime import intents
 from skill.runtime.builder import build_skill
 from skill.runtime.config import SkillConfig
-from skill.runtime.guided import estimated_seconds, prompt_id
 from skill.runtime.guidebook import load_guidebook
+from skill.runtime.guided import estimated_seconds, prompt_id
 from skill.runtime.handlers.guided import start_guided_reflection
 from skill.runtime.persistence import persistence_adapter
 from skill.runtime.playback import make_guided_token, parse_guided_token
 from skill.runtime.speech import MAX_AUDIO_SECONDS, MAX_AUDIO_TAGS
 from tests.skill.conftest import (
-    AUDIO_BASE_URL, MANIFEST, Device, Handler, Said, Session, check_response, clip_seconds,
-    handler_for, intent, topic_slot,
+    AUDIO_BASE_URL,
+    MANIFEST,
+    Device,
+    Handler,
+    Said,
+    Session,
+    check_response,
+    clip_seconds,
+    handler_for,
+    intent,
+    topic_slot,
 )
 from tests.skill.runtime.handlers.test_listening import Echo, directives, played
 

@@ -18,8 +18,17 @@ from skill.runtime.guidebook import load_guidebook
 from skill.runtime.persistence import persistence_adapter
 from skill.runtime.playback import TOKEN_LIMIT, make_token, parse_token
 from tests.skill.conftest import (
-    MANIFEST, USER_ID, Device, Handler, Said, check_response, clip_seconds, event, handler_for,
-    intent, topic_slot,
+    MANIFEST,
+    USER_ID,
+    Device,
+    Handler,
+    Said,
+    check_response,
+    clip_seconds,
+    event,
+    handler_for,
+    intent,
+    topic_slot,
 )
 
 WORDS = load_guidebook().words
@@ -38,7 +47,7 @@ class Echo:
     """A speaker talking to the skill: intents from the person, events from its player."""
 
     handler: Handler
-    device: Device = Device()
+    device: Device = field(default_factory=Device)
     player: dict[str, Any] = field(default_factory=lambda: {"playerActivity": "IDLE"})
 
     def holds(self, clip: str, offset_ms: int = 0, activity: str = "PLAYING") -> Echo:
