@@ -95,6 +95,11 @@ def say(args: argparse.Namespace) -> int:
     from skill.runtime import SkillError
 
     utterance = " ".join(args.utterance).strip()
+    if args.utterance and not utterance:
+        raise SystemExit(
+            'nocontact say: the utterance is empty; say something, e.g. nocontact say "help '
+            'with guilt", or give no utterance at all to talk in the terminal'
+        )
     if utterance and args.event:
         raise SystemExit("nocontact say: give an utterance or --event, not both")
     try:

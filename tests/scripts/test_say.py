@@ -117,6 +117,8 @@ def test_a_server_that_verifies_requests_is_explained(
         (["hi", "--event", "next"], "not both"),
         (["hi", "--url", "http://127.0.0.1:9"], "cannot reach"),
         (["hi", "--url", "ftp://example.org"], "not an http(s) address"),
+        ([""], 'the utterance is empty; say something, e.g. nocontact say "help with guilt"'),
+        (["  ", " "], "or give no utterance at all to talk in the terminal"),
     ],
 )
 def test_mistakes_end_with_a_sentence_saying_what_to_do(args: list[str], reason: str) -> None:
