@@ -236,7 +236,8 @@ def _summary(report: BuildReport) -> str:
 
 def _sources(total: int, narrated: int, cached: int) -> str:
     """How many of `total` entries were narrated, taken from the cache or already stored."""
-    return f"{narrated} narrated, {cached} from the cache, {total - narrated - cached} already there"
+    kept = total - narrated - cached
+    return f"{narrated} narrated, {cached} from the cache, {kept} already there"
 
 
 if __name__ == "__main__":
