@@ -101,11 +101,23 @@ def test_requests_can_go_over_http_to_a_running_server(
     assert f"<{server}/audio/clips/guilt-trips/" in out
 
 
-def test_a_server_that_verifies_requests_is_explained(
+@pytest.mark.parametrize("path", ["", "/", "/alexa"])
+def test_the_server_make_run_starts_is_reached_through_its_simulator_route(
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path, path: str  # noqa: F811
+) -> None:
+    database = tmp_path / "positions.sqlite"
+    with serving(short_store, database, verify=True) as url:
+        out = run(capsys, "help with guilt", "--url", url + path)
+    assert f"<{url}/audio/clips/guilt-trips/" in out
+
+
+def test_a_server_that_verifies_requests_without_the_simulator_is_explained(
     capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path  # noqa: F811
 ) -> None:
     database = tmp_path / "positions.sqlite"
-    with serving(short_store, database, verify=True) as url, pytest.raises(SystemExit) as stopped:
+    with serving(short_store, database, verify=True, simulator=False) as url, pytest.raises(
+        SystemExit
+    ) as stopped:
         main(["say", "help with guilt", "--url", url])
     assert "refused the request" in str(stopped.value)
     assert "nocontact serve --no-verify" in str(stopped.value)
