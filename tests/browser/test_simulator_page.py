@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from content import default_guide
+from tests.readme_conversation import normalized, readme_conversation
 from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -312,3 +313,14 @@ def test_every_control_has_a_name_a_keyboard_reaches_it_and_answers_are_announce
     )
     expect(topic).to_be_focused()
     assert page.locator("#chat").get_attribute("role") == "log"
+
+
+def test_the_readmes_conversation_gives_the_answers_it_shows(page: Page) -> None:
+    for exchange in readme_conversation():
+        answer = answered(page, exchange.typed)
+        said = answer.locator(".speech").first.evaluate(
+            """(speech) => [...speech.children].map((part) => part.matches("figure.clip")
+                ? `[audio] ${part.querySelector("figcaption").textContent}`
+                : part.matches("p.words") ? part.textContent : "").join(" ")"""
+        )
+        assert normalized(said) == exchange.answer, exchange.typed

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from content import default_guide
 from scripts import say
 from scripts.cli import build_parser, main
 from skill.simulator.envelopes import DEVICES
+from tests.readme_conversation import readme_conversation, terminal_answers
 from tests.simulator_support import serving, short_store  # noqa: F401  (fixture)
 
 
@@ -92,6 +95,21 @@ def test_with_no_utterance_the_terminal_holds_a_conversation(
     assert out.count(say.INTERACTIVE_HELP) == 2
     assert default_guide().section("regret").title in out
     assert out.rstrip().endswith("> SessionEndedRequest")
+
+
+@pytest.mark.slow
+def test_the_readmes_conversation_gives_the_answers_it_shows(
+    short_store: Path, tmp_path: Path  # noqa: F811
+) -> None:
+    conversation = readme_conversation()
+    typed = "".join(f"{exchange.typed}\n" for exchange in conversation)
+    # The command as the README runs it: .venv/bin/nocontact, beside this interpreter.
+    command = [str(Path(sys.executable).parent / "nocontact"), "say", "--store", str(short_store)]
+    done = subprocess.run(command, input=typed, capture_output=True, text=True, timeout=600,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    answers = terminal_answers(done.stdout)[: len(conversation)]
+    assert answers == [exchange.answer for exchange in conversation]
 
 
 def test_requests_can_go_over_http_to_a_running_server(
