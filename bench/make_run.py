@@ -107,7 +107,7 @@ def _serve(command: list[str], cwd: Path, environ: dict[str, str]) -> Run:
                 time.sleep(0.05)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)  # the group this run started: make and its child
+            os.killpg(process.pid, signal.SIGTERM)  # the group this run started: make and its child
         process.wait(60)
         reader.join(10)
     run.cpu = round(_children_cpu() - cpu_before, 2)
