@@ -51,7 +51,7 @@ from skill.simulator.envelopes import DEVICES, Player, Stream, envelope_problem
 from skill.simulator.language_model import InteractionModel, normalize
 from skill.simulator.simulation import Simulation, clip_index, interaction_model
 from skill.simulator.transcript import Segment, Turn
-from skill.simulator.transports import in_process
+from skill.simulator.transports import SIMULATOR_ROUTE, in_process
 from skill.web.errors import RequestVerificationError
 from skill.web.verify import check_skill_id
 
@@ -150,7 +150,7 @@ def event() -> Response:
     return _act(body, lambda device: device.act(action))
 
 
-@blueprint.post("/simulator/alexa")
+@blueprint.post(SIMULATOR_ROUTE)
 def alexa() -> Response:
     """A device's request envelope, answered by the skill in this process without Amazon's
     signature, as the page's own turns are; the skill id still holds."""
