@@ -24,7 +24,10 @@ def server() -> Iterator[tuple[str, int]]:
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     yield listener.getsockname()
-    running.close()
+    # Closed from inside its own loop, which then ends: no select on a closed socket.
+    running.trigger.pull_trigger(running.close)
+    thread.join(5)
+    running.task_dispatcher.shutdown()
 
 
 def answer(address: tuple[str, int], request: bytes) -> tuple[bytes, dict]:
