@@ -197,8 +197,14 @@ def _progress(total: int, show_bar: bool) -> Iterator[Callable[[SectionOutcome],
 
 
 def _log_section(outcome: SectionOutcome) -> None:
+    """One line for each entry the build made or uploaded; the summary counts the rest, so a
+    rebuild with nothing to do (every `make run` after the first) stays quiet."""
+    from audio.outcomes import Source
+
     clips = len(outcome.entry.parts)
-    logger.info(
+    untouched = outcome.source is Source.STORE and not outcome.uploaded and not outcome.captioned
+    logger.log(
+        logging.DEBUG if untouched else logging.INFO,
         "%s: %s, %d of %d clip%s uploaded",
         outcome.entry.id,
         outcome.source.value,

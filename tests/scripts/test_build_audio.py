@@ -77,7 +77,8 @@ def test_without_a_terminal_progress_is_one_log_line_per_section_and_reflection_
         *(f"{clip}: narrated, 1 of 1 clip uploaded" for clip in reflections),
     ])
     clips = 3 + len(reflections)
-    audio = round(sum(part["duration"] for entry in manifest["sections"] for part in entry["parts"]))
+    parts = [part for entry in manifest["sections"] for part in entry["parts"]]
+    audio = round(sum(part["duration"] for part in parts))
     assert out.splitlines() == [
         f"{store}: {clips} clips: 3 sections (0 min {audio} s of audio) in 3 clips, and "
         f"{len(reflections)} reflection clips.",
@@ -88,6 +89,12 @@ def test_without_a_terminal_progress_is_one_log_line_per_section_and_reflection_
     assert out.splitlines()[2].startswith(
         f"Uploaded {clips} clips (0 already there); published manifest.json; "
     )
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scripts.build_audio"):
+        code, out, _ = run("--store", str(store))
+    assert code == 0 and caplog.messages == []  # nothing built: the summary alone
+    kept = f"Reflection clips: 0 narrated, 0 from the cache, {len(reflections)} already there"
+    assert kept in out
 
 
 def test_on_a_terminal_progress_is_a_bar(small_content: Path, tmp_path: Path) -> None:
