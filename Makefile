@@ -16,6 +16,16 @@ export UV_PYTHON_DOWNLOADS := never
 # Bytecode is compiled at install, as pip does, so first imports are fast and quiet.
 SYNC := $(UV) sync --locked --quiet --compile-bytecode
 
+# uv sync runs only when .venv is older than what it is made from: uv.lock, pyproject.toml and
+# the interpreter. A stamp in .venv, per set of extras and interpreter, records each sync (so
+# deleting .venv syncs again); a sync for another interpreter drops the other interpreters'
+# stamps, as uv rebuilds .venv for it. `make run` syncs inexactly, keeping the dev tools a
+# `make test` installed, so the two commands never undo each other's work.
+PYTHON_TAG := $(subst /,-,$(realpath $(PYTHON)))
+RUN_ENV := $(VENV)/.synced-run$(PYTHON_TAG)
+TEST_ENV := $(VENV)/.synced-test$(PYTHON_TAG)
+ENV_SOURCES := uv.lock pyproject.toml $(realpath $(PYTHON))
+
 .PHONY: run test check lock clean package chromium
 
 $(UV): requirements-bootstrap.txt
@@ -24,24 +34,33 @@ $(UV): requirements-bootstrap.txt
 		-r requirements-bootstrap.txt
 	touch $@
 
-run: | $(UV)
-	$(SYNC) --extra audio --extra web
+run: $(RUN_ENV)
 	$(BIN)/nocontact run --port $(PORT)
+
+$(RUN_ENV): $(ENV_SOURCES) | $(UV)
+	$(call synced,--inexact --extra audio --extra web)
+
+$(TEST_ENV): $(ENV_SOURCES) | $(UV)
+	$(call synced,--extra dev)
+
+define synced
+	find $(VENV) -maxdepth 1 -name '.synced-*' ! -name '*$(PYTHON_TAG)' -delete 2>/dev/null || true
+	$(SYNC) $(1)
+	touch $@
+endef
 
 # The import contracts and ruff (pyproject.toml) first, then every test, one pytest-xdist worker
 # per core, with branch coverage and the slowest tests listed (CONTRIBUTING.md keeps the table).
 # The browser tests drive Debian's Chromium; it is installed (apt, as root or with sudo) when
 # missing. pytest exits 5 when it collects no tests; make treats that as a failure, as it should.
-test: | $(UV) chromium
-	$(SYNC) --extra dev
+test: $(TEST_ENV) | chromium
 	$(BIN)/lint-imports
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest -n auto --cov --cov-report=term:skip-covered --durations=30
 
 # The same checks and every test but the slow and browser ones (real synthesis and recognition,
 # server processes, Chromium): the loop while working. `make test` still runs them all.
-check: | $(UV)
-	$(SYNC) --extra dev
+check: $(TEST_ENV)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest -n auto -m "not slow and not browser"

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from enum import Enum
 
 from pydantic import ValidationError
 
@@ -41,6 +40,7 @@ from audio.manifest import (
     plan_build,
 )
 from audio.narration import RenderedPart, narrate_section, section_fingerprint
+from audio.outcomes import SectionOutcome, Source
 from audio.reflections import build_reflections, clip_sentences, reflection_clips
 from audio.settings import RenderSettings
 from audio.stores import Store
@@ -57,14 +57,6 @@ MANIFEST_CONTENT_TYPE = "application/json"
 MANIFEST_CACHE_CONTROL = "no-cache"
 
 
-class Source(Enum):
-    """Where a section's clips came from in this build."""
-
-    STORE = "already in the store"
-    CACHE = "from the cache"  # rendered by an earlier build on this machine
-    VOICE = "narrated"  # synthesized by this build
-
-
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: sections in parallel, every section narrated again, unused clips deleted."""
@@ -77,27 +69,12 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class SectionOutcome:
-    """One section done: its manifest entry, where its audio came from, what was uploaded."""
-
-    entry: SectionEntry
-    source: Source
-    uploaded: int
-    captioned: int = 0  # clips captioned by this build (they had none)
-
-    @property
-    def skipped(self) -> int:
-        """Clips already in the store."""
-        return len(self.entry.parts) - self.uploaded
-
-
-@dataclass(frozen=True)
 class BuildReport:
     """What a build did (or, in a dry run, would do). Clip counts are per object."""
 
     store: str
     sections: int
-    clips: int
+    clips: int  # every clip: the sections' parts and the reflection clips
     synthesized: int  # sections narrated by the voice
     cached: int  # sections taken from the local cache
     uploaded: int
@@ -110,6 +87,9 @@ class BuildReport:
     listened: float | None = None  # the listening check's real-time factor, when it ran
     actions: tuple[str, ...] = ()  # a dry run's "Would …" lines
     prune_error: str | None = None  # the manifest is published even when pruning fails
+    reflections: int = 0  # the guided reflection's clips, one part each
+    reflections_synthesized: int = 0
+    reflections_cached: int = 0
 
     @property
     def skipped(self) -> int:
@@ -178,7 +158,10 @@ def build_store(
     options: BuildOptions = BuildOptions(),
     on_section: Callable[[SectionOutcome], None] | None = None,
 ) -> BuildReport:
-    """Bring the store up to date with the guide, publishing manifest.json last."""
+    """Bring the store up to date with the guide, publishing manifest.json last.
+
+    `on_section` hears of each section, then each reflection clip, as it is done.
+    """
     started = time.perf_counter()
     state = read_state(store)
     plans = plan_sections(guide, voice, settings, state, options.force)
@@ -190,7 +173,7 @@ def build_store(
     outcomes = _run_sections(plans, guide, context, options.jobs, on_section)
     reflections = build_reflections(
         guide, voice, settings, cache, state, force=options.force,
-        upload=lambda key, mp3: upload_clip(store, key, mp3),
+        upload=lambda key, mp3: upload_clip(store, key, mp3), on_clip=on_section,
     )
     reflection_entries, reflections_captioned = _captioned_reflections(
         reflections.entries, guide, context
@@ -223,6 +206,9 @@ def build_store(
         captioned=sum(outcome.captioned for outcome in outcomes) + reflections_captioned,
         listened=listened,
         prune_error=prune_error,
+        reflections=len(manifest.reflections),
+        reflections_synthesized=reflections.synthesized,
+        reflections_cached=reflections.cached,
     )
 
 

@@ -90,6 +90,9 @@ def preview_build(
         seconds=round(time.perf_counter() - started, 3),
         dry_run=True,
         actions=tuple(actions),
+        reflections=len(clips),
+        reflections_synthesized=len(clips) - len(known_clips),
+        reflections_cached=_from_cache(clips, clip_entries),
     )
 
 

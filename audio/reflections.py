@@ -29,6 +29,7 @@ from audio.manifest import (
     plan_build,
 )
 from audio.narration import RenderedPart, applied_entries, plan_parts, render_part, speak
+from audio.outcomes import SectionOutcome, Source
 from audio.settings import RenderSettings
 from audio.text import Paragraph, speech_paragraphs, speech_script
 from content.lexicon import Lexicon
@@ -192,41 +193,62 @@ def build_reflections(
     *,
     force: bool = False,
     upload: Callable[[str, bytes], None],
+    on_clip: Callable[[SectionOutcome], None] | None = None,
 ) -> ReflectionsOutcome:
     """Bring the reflection clips up to date: keep, take from the cache, or narrate; upload.
 
-    `upload(key, mp3)` writes one clip as the build writes section clips.
+    `upload(key, mp3)` writes one clip as the build writes section clips; `on_clip` hears of
+    each clip as it is done, as the build's `on_section` hears of sections.
     """
-    guided = guide.skill.guided_reflection
     clips = {clip.id: clip for clip in reflection_clips(guide)}
-    entries: list[SectionEntry] = []
-    synthesized = cached = uploaded = 0
+    outcomes: list[SectionOutcome] = []
     for plan in plan_reflections(guide, voice, settings, state, force):
         if plan.action is Action.KEEP and plan.previous is not None:
-            entries.append(plan.previous)
-            continue
-        fingerprint = plan.target.fingerprint
-        rendered = None if force else cache.load(fingerprint)
-        if rendered is None:
-            logger.debug("rendering %s", plan.target.id)
-            clip = clips[plan.target.id]
-            part = (
-                render_space(guided, settings, clip.title, guide.skill.name)
-                if clip.kind == "space"
-                else narrate_clip(clip, voice, settings, guide.skill.name, guide.lexicon)
-            )
-            rendered = (part,)
-            cache.save(fingerprint, rendered)
-            synthesized += 1
+            outcome = SectionOutcome(plan.previous, Source.STORE, uploaded=0)
         else:
-            cached += 1
-        entry = _entry(plan.target, rendered[0])
-        for part, clip_part in zip(entry.parts, rendered, strict=True):
-            if state.needs_upload(part):
-                upload(part.key, clip_part.mp3)
-                uploaded += 1
-        entries.append(entry)
-    return ReflectionsOutcome(tuple(entries), synthesized, cached, uploaded)
+            rendered, source = _rendered(clips[plan.target.id], plan, guide, voice, settings,
+                                         cache, force)
+            entry = _entry(plan.target, rendered)
+            uploaded = 0
+            for part in entry.parts:
+                if state.needs_upload(part):
+                    upload(part.key, rendered.mp3)
+                    uploaded += 1
+            outcome = SectionOutcome(entry, source, uploaded=uploaded)
+        outcomes.append(outcome)
+        if on_clip is not None:
+            on_clip(outcome)
+    return ReflectionsOutcome(
+        entries=tuple(outcome.entry for outcome in outcomes),
+        synthesized=sum(outcome.source is Source.VOICE for outcome in outcomes),
+        cached=sum(outcome.source is Source.CACHE for outcome in outcomes),
+        uploaded=sum(outcome.uploaded for outcome in outcomes),
+    )
+
+
+def _rendered(
+    clip: ReflectionClip,
+    plan: SectionPlan,
+    guide: Guide,
+    voice: Voice,
+    settings: RenderSettings,
+    cache: ClipCache,
+    force: bool,
+) -> tuple[RenderedPart, Source]:
+    """The clip from the cache, or narrated (the space rendered) and cached."""
+    fingerprint = plan.target.fingerprint
+    cached = None if force else cache.load(fingerprint)
+    if cached is not None:
+        return cached[0], Source.CACHE
+    logger.debug("rendering %s", plan.target.id)
+    guided = guide.skill.guided_reflection
+    part = (
+        render_space(guided, settings, clip.title, guide.skill.name)
+        if clip.kind == "space"
+        else narrate_clip(clip, voice, settings, guide.skill.name, guide.lexicon)
+    )
+    cache.save(fingerprint, (part,))
+    return part, Source.VOICE
 
 
 def _entry(target: Target, rendered: RenderedPart) -> SectionEntry:

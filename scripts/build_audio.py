@@ -129,6 +129,7 @@ def build(args: argparse.Namespace) -> int:
     from audio.cache import ClipCache, default_cache_dir
     from audio.errors import AudioError
     from audio.preview import preview_build
+    from audio.reflections import reflection_clips
     from audio.settings import RenderSettings
     from audio.stores import parse_store
     from audio.voices import make_voice
@@ -149,7 +150,8 @@ def build(args: argparse.Namespace) -> int:
         if args.dry_run:
             report = preview_build(guide, store, voice, RenderSettings(), cache, options)
         else:
-            with _progress(len(guide.sections), sys.stderr.isatty()) as on_section:
+            entries = len(guide.sections) + len(reflection_clips(guide))
+            with _progress(entries, sys.stderr.isatty()) as on_section:
                 report = build_store(
                     guide, store, voice, RenderSettings(), cache, options, on_section
                 )
@@ -179,13 +181,13 @@ def build(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _progress(total: int, show_bar: bool) -> Iterator[Callable[[SectionOutcome], None]]:
-    """A tqdm bar on a terminal, else one log line per section."""
+    """A tqdm bar on a terminal, else one log line per section and per reflection clip."""
     if not show_bar:
         yield _log_section
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="section", desc="Narrating", file=sys.stderr) as bar:
+    with tqdm(total=total, unit="entry", desc="Narrating", file=sys.stderr) as bar:
 
         def advance(outcome: SectionOutcome) -> None:
             bar.set_postfix_str(outcome.entry.id, refresh=False)
@@ -195,8 +197,14 @@ def _progress(total: int, show_bar: bool) -> Iterator[Callable[[SectionOutcome],
 
 
 def _log_section(outcome: SectionOutcome) -> None:
+    """One line for each entry the build made or uploaded; the summary counts the rest, so a
+    rebuild with nothing to do (every `make run` after the first) stays quiet."""
+    from audio.outcomes import Source
+
     clips = len(outcome.entry.parts)
-    logger.info(
+    untouched = outcome.source is Source.STORE and not outcome.uploaded and not outcome.captioned
+    logger.log(
+        logging.DEBUG if untouched else logging.INFO,
         "%s: %s, %d of %d clip%s uploaded",
         outcome.entry.id,
         outcome.source.value,
@@ -211,6 +219,7 @@ def _summary(report: BuildReport) -> str:
         actions = list(report.actions) or ["Nothing to do: the store is up to date."]
         return "\n".join([*actions, f"Dry run of {report.store}: nothing was changed."])
     minutes, seconds = divmod(round(report.duration), 60)
+    section_clips = report.clips - report.reflections
     manifest = "published manifest.json" if report.published else "manifest.json unchanged"
     pruned = f", deleted {report.pruned} old clips" if report.pruned else ""
     captioned = f"captioned {report.captioned} clips; " if report.captioned else ""
@@ -218,13 +227,23 @@ def _summary(report: BuildReport) -> str:
         f"\nEvery clip says its text (listening took {report.listened:.2f}x the audio's length)."
         if report.listened is not None else ""
     )
+    sections = _sources(report.sections, report.synthesized, report.cached)
+    reflections = _sources(report.reflections, report.reflections_synthesized,
+                           report.reflections_cached)
     return (
-        f"{report.store}: {report.sections} sections, {report.clips} clips, "
-        f"{minutes} min {seconds} s of audio.\n"
-        f"Narrated {report.synthesized} sections and took {report.cached} from the cache; "
-        f"uploaded {report.uploaded} clips ({report.skipped} already there); {captioned}"
+        f"{report.store}: {report.clips} clips: {report.sections} sections "
+        f"({minutes} min {seconds} s of audio) in {section_clips} clips, and "
+        f"{report.reflections} reflection clips.\n"
+        f"Sections: {sections}. Reflection clips: {reflections}.\n"
+        f"Uploaded {report.uploaded} clips ({report.skipped} already there); {captioned}"
         f"{manifest}{pruned}; {report.seconds:.1f} s.{listened}"
     )
+
+
+def _sources(total: int, narrated: int, cached: int) -> str:
+    """How many of `total` entries were narrated, taken from the cache or already stored."""
+    kept = total - narrated - cached
+    return f"{narrated} narrated, {cached} from the cache, {kept} already there"
 
 
 if __name__ == "__main__":

@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,14 +76,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--url", metavar="URL",
-        help="Send requests over HTTP to a running `nocontact serve` (e.g. http://127.0.0.1:8000) "
-             "instead of running the skill in this process.",
+        help="Send requests over HTTP to a running `nocontact serve` or `make run` (e.g. "
+             "http://127.0.0.1:8000) instead of running the skill in this process. On this "
+             "machine they go to the simulator page's own route, which needs no signature.",
     )
     parser.add_argument(
         "--api-endpoint", metavar="URL",
         help="The apiEndpoint requests name, where the skill reaches Alexa's Reminders and "
-             "Settings APIs (e.g. a local stand-in at http://127.0.0.1:9000); each request "
-             "carries this conversation's apiAccessToken.",
+             "Settings APIs (default: the simulator answers them itself; e.g. another stand-in "
+             "at http://127.0.0.1:9000); each request carries this conversation's "
+             "apiAccessToken.",
     )
     parser.add_argument(
         "--grant", action="append", choices=tuple(GRANTS), default=[],
@@ -92,9 +97,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def say(args: argparse.Namespace) -> int:
     """One utterance or event, or an interactive conversation; the session file is kept."""
+    with _skill_warnings_shown(args.verbose):
+        return _say(args)
+
+
+@contextmanager
+def _skill_warnings_shown(shown: bool) -> Iterator[None]:
+    """The skill's own warnings (an API that failed) are for operators, and its answer already
+    says what happened: in the terminal they show with -v only."""
+    logger = logging.getLogger("skill")
+    level = logger.level
+    if not shown:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _say(args: argparse.Namespace) -> int:
     from skill.runtime import SkillError
 
     utterance = " ".join(args.utterance).strip()
+    if args.utterance and not utterance:
+        raise SystemExit(
+            'nocontact say: the utterance is empty; say something, e.g. nocontact say "help '
+            'with guilt", or give no utterance at all to talk in the terminal'
+        )
     if utterance and args.event:
         raise SystemExit("nocontact say: give an utterance or --event, not both")
     try:
@@ -120,14 +149,17 @@ def _simulation(args: argparse.Namespace) -> Simulation:
 
     from audio.manifest import MANIFEST_KEY
     from skill.runtime.config import SkillConfig
+    from skill.simulator.api_server import shared_alexa
     from skill.simulator.simulation import Simulation, clip_index
     from skill.simulator.transports import in_process, over_http
     from skill.web.webservice import WebConfig
 
     clips = clip_index(args.store)
     configured = SkillConfig.from_env(os.environ)
+    apis = shared_alexa()
     if args.url:
-        return Simulation(send=over_http(args.url), clips=clips, skill_id=configured.skill_id)
+        return Simulation(send=over_http(args.url), clips=clips, skill_id=configured.skill_id,
+                          apis=apis)
     from skill.runtime.builder import build_skill
 
     persistence = f"sqlite:{args.session}.sqlite" if args.session else None
@@ -146,7 +178,7 @@ def _simulation(args: argparse.Namespace) -> Simulation:
         )
         config = dataclasses.replace(config, manifest=None)
     skill = build_skill(config)
-    return Simulation(send=in_process(skill), clips=clips, skill_id=skill.skill_id)
+    return Simulation(send=in_process(skill), clips=clips, skill_id=skill.skill_id, apis=apis)
 
 
 def _load_state(args: argparse.Namespace, simulation: Simulation) -> DeviceState:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 THREADS = 8
-# waitress refuses bodies past this itself; the app's own, smaller limit answers in JSON first.
+# waitress refuses bodies past this itself, before the app (in JSON: skill.web.wsgi_server);
+# the app's own, smaller limit answers first when the request declares its length.
 WAITRESS_MAX_BODY = 1024 * 1024
 BANNER = "!" * 78
 SIMULATOR_OFF = (
@@ -122,10 +123,9 @@ def start(config: WebConfig) -> int:
     The app refuses, in one sentence, a way of serving that would let others around
     verification (skill.web.settings); then nothing is served.
     """
-    import waitress
-
     from skill.runtime import SkillError
     from skill.web.webservice import NO_VERIFY_WARNING, create_app
+    from skill.web.wsgi_server import create_server
 
     listener = _listen(config.host or DEFAULT_HOST, config.port)
     config = dataclasses.replace(config, port=listener.getsockname()[1])
@@ -138,8 +138,8 @@ def start(config: WebConfig) -> int:
         print(f"{BANNER}\nWARNING: {NO_VERIFY_WARNING}\n{BANNER}", file=sys.stderr, flush=True)
     if config.simulator:
         _learn_the_model()
-    server = waitress.create_server(
-        app, sockets=[listener], threads=THREADS, max_request_body_size=WAITRESS_MAX_BODY
+    server = create_server(
+        app, listener, threads=THREADS, max_request_body_size=WAITRESS_MAX_BODY
     )
     _announce(config)
     try:

@@ -69,15 +69,19 @@ def short_store(tmp_path_factory: pytest.TempPathFactory, offline_voice: Any) ->
 
 
 @contextmanager
-def serving(store: Path, database: Path, *, verify: bool = False) -> Iterator[str]:
-    """`create_app` on a free loopback port in a thread; yields the server's address."""
+def serving(
+    store: Path, database: Path, *, verify: bool = False, simulator: bool = True
+) -> Iterator[str]:
+    """`create_app` on a free loopback port in a thread; yields the server's address.
+
+    With `verify` and the simulator page, it is the server `make run` starts."""
     from skill.runtime.config import SkillConfig
     from skill.web.webservice import WebConfig, create_app
 
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     config = WebConfig(
-        simulator=True,
+        simulator=simulator,
         skill=SkillConfig(persistence=f"sqlite:{database}"),
         host="127.0.0.1",
         port=port,

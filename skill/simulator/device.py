@@ -4,7 +4,10 @@ The device follows each answer the way hardware does: it keeps or closes the ses
 the attributes the skill returned, and obeys AudioPlayer directives, reporting back with
 `AudioPlayer.*` requests (started, nearly finished, finished, stopped). Its whole state is
 one value, `DeviceState`, so a conversation can be saved to a file or carried by a web page.
-The skill is reached through `send`, any function from request JSON to response JSON.
+The skill is reached through `send`, any function from request JSON to response JSON. With
+the simulator's own Alexa APIs (`apis`), the device opens its listener's account there for each
+request, so the skill's calls to the Reminders and Settings APIs are answered, and keeps the
+account in its state afterwards.
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from skill.runtime import SkillError
 from skill.simulator import envelopes
+from skill.simulator.alexa_apis import TIME_ZONES, AlexaAccount
 from skill.simulator.envelopes import Caller, PermissionQuestion, Player, Session, Stream
 from skill.simulator.language_model import ResolvedIntent
 from skill.simulator.understanding import Understanding
+
+if TYPE_CHECKING:
+    from skill.simulator.api_server import SimulatedAlexa
 
 Transport = Callable[[dict], dict]
 
@@ -71,6 +78,8 @@ class DeviceState(BaseModel):
     player: Player = Player()
     # Alexa's permission question, asked for the skill and not yet answered.
     asking: PermissionQuestion | None = None
+    # What the listener's Alexa account holds for the skill: the reminders it set.
+    alexa: AlexaAccount = AlexaAccount()
 
 
 class SimulatedDevice:
@@ -82,11 +91,13 @@ class SimulatedDevice:
         send: Transport,
         state: DeviceState,
         clock: Callable[[], float] = time.time,
+        apis: SimulatedAlexa | None = None,
     ) -> None:
         self.understanding = understanding
         self.state = state
         self._send = send
         self._clock = clock
+        self._apis = apis
 
     def say(self, text: str) -> list[Exchange]:
         """Speak to the device; without the skill's name it still goes to this skill.
@@ -129,7 +140,7 @@ class SimulatedDevice:
             caller = caller.model_copy(update={"granted": (*caller.granted, question.scope)})
         self._set(asking=None, caller=caller, session=Session())
         return self._exchange(envelopes.permission_response(
-            caller, self.state.player, question, status, self._now()
+            self._caller(), self.state.player, question, status, self._now()
         ))
 
     def act(self, event: str) -> list[Exchange]:
@@ -292,13 +303,29 @@ class SimulatedDevice:
         return [self._player_request("AudioPlayer.PlaybackStopped")]
 
     def _player_request(self, kind: str) -> dict:
-        return envelopes.player_request(self.state.caller, self.state.player, kind, self._now())
+        return envelopes.player_request(self._caller(), self.state.player, kind, self._now())
 
     def _context(self) -> tuple[Caller, Session, Player]:
-        return self.state.caller, self.state.session, self.state.player
+        return self._caller(), self.state.session, self.state.player
+
+    def _caller(self) -> Caller:
+        """Who is talking, with the simulator's own APIs as the endpoint when no other is set."""
+        caller = self.state.caller
+        if self._apis is None or caller.api_endpoint is not None:
+            return caller
+        return caller.model_copy(update={"api_endpoint": self._apis.url})
 
     def _call(self, request: dict) -> dict:
-        response = self._send(request)
+        apis = self._apis if self.state.caller.api_endpoint is None else None
+        token = self.state.caller.api_token
+        if apis is not None:
+            apis.open(token, self.state.alexa, time_zone=TIME_ZONES.get(self.state.caller.locale),
+                      scopes=self.state.caller.granted)
+        try:
+            response = self._send(request)
+        finally:
+            if apis is not None:
+                self._set(alexa=apis.close(token))
         if not isinstance(response, dict) or "version" not in response:
             raise SimulatorError("the skill answered with something that is not a response")
         return response

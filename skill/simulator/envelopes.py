@@ -54,8 +54,9 @@ class Caller(_Value):
     locale: Locale = "en-US"
     # The skill being talked to: set by whoever runs it, never saved with a conversation.
     skill_id: str = Field(default=SIMULATOR_SKILL_ID, exclude=True)
-    # Where the skill reaches Alexa's APIs (Reminders, Settings), and with which token.
-    api_endpoint: str = API_ENDPOINT
+    # Where the skill reaches Alexa's APIs (Reminders, Settings), and with which token; None:
+    # the simulator's own (skill.simulator.api_server), else Amazon's address.
+    api_endpoint: str | None = None
     api_token: str = Field(default_factory=lambda: f"simulator.{secrets.token_hex(16)}")
     # Permission scopes the listener has granted this skill ("alexa::alerts:reminders:...").
     granted: tuple[str, ...] = ()
@@ -183,6 +184,25 @@ def player_request(caller: Caller, player: Player, request_type: str, now: datet
     return _envelope(caller, None, player, body, now)
 
 
+def envelope_problem(envelope: dict[str, Any]) -> str | None:
+    """What keeps a JSON object from being a request the SDK can read, as a reason; None when
+    nothing does. ask-sdk reads `request.type`, `context.System` and an intent's name."""
+    alexa_request = envelope.get("request")
+    if not isinstance(alexa_request, dict) or not isinstance(alexa_request.get("type"), str):
+        return "request envelope needs a request object with a type"
+    intent = alexa_request.get("intent")
+    if alexa_request["type"] == "IntentRequest" and not (
+        isinstance(intent, dict) and isinstance(intent.get("name"), str)
+    ):
+        return "an IntentRequest needs an intent object with a name"
+    context = envelope.get("context")
+    if not isinstance(context, dict) or not isinstance(context.get("System"), dict):
+        return "request envelope needs a context object with System"
+    if envelope.get("session") is not None and not isinstance(envelope["session"], dict):
+        return "request envelope's session must be an object"
+    return None
+
+
 def slot_json(slot: FilledSlot, skill_id: str) -> dict[str, Any]:
     """A slot as Alexa sends it: the words heard, and entity resolution for custom types."""
     if slot.heard is None:
@@ -214,7 +234,7 @@ def _envelope(
         "application": application,
         "user": user,
         "device": {"deviceId": caller.device_id, "supportedInterfaces": DEVICES[caller.device]},
-        "apiEndpoint": caller.api_endpoint,
+        "apiEndpoint": caller.api_endpoint or API_ENDPOINT,
         "apiAccessToken": caller.api_token,
     }
     context: dict[str, Any] = {"System": system}

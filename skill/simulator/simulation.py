@@ -1,7 +1,9 @@
 """What `nocontact say` and the simulator page share: a model, clip titles and a way in.
 
 The imperative shell around the pure simulator: it reads the interaction model generated
-from the content and the audio manifest of a local store, and pairs them with a transport.
+from the content and the audio manifest of a local store, and pairs them with a transport and
+the Alexa APIs the skill's requests reach (the simulator's own, unless a conversation names
+another endpoint).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from audio.cache import default_cache_dir
 from audio.manifest import MANIFEST_KEY, ManifestError, parse_manifest
+from skill.simulator.api_server import SimulatedAlexa
 from skill.simulator.device import DeviceState, Exchange, SimulatedDevice, Transport
 from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, DeviceName, Locale
 from skill.simulator.language_model import InteractionModel
@@ -105,11 +108,13 @@ def _read_clip_index(path: Path, mtime_ns: int, size: int) -> ClipIndex:
 
 @dataclass(frozen=True)
 class Simulation:
-    """A skill to talk to, the clip titles to show, and the skill id requests carry."""
+    """A skill to talk to, the clip titles to show, the skill id requests carry, and the
+    Alexa APIs that answer the skill (None: the APIs the conversation names, else Amazon's)."""
 
     send: Transport
     clips: ClipIndex
     skill_id: str | None = None
+    apis: SimulatedAlexa | None = None
 
     def new_state(self, device: DeviceName, locale: Locale) -> DeviceState:
         """A fresh conversation: new random ids, no session, nothing playing."""
@@ -119,7 +124,9 @@ class Simulation:
         """The device for a conversation, talking to this skill in the model of its locale."""
         caller = state.caller.model_copy(update={"skill_id": self.skill_id or SIMULATOR_SKILL_ID})
         addressed = state.model_copy(update={"caller": caller})
-        return SimulatedDevice(understanding(caller.locale), self.send, addressed)
+        return SimulatedDevice(
+            understanding(caller.locale), self.send, addressed, apis=self.apis
+        )
 
     def turns(self, exchanges: list[Exchange]) -> list[Turn]:
         """Each exchange as a readable turn."""

@@ -11,9 +11,14 @@ holds.
     POST /simulator/event  {"event": "play" | "pause" | "next" | "previous" | "finished"
                             | "failed" | "end-session", "state": {...}, "offset_ms": 1200}
     GET  /simulator/setup  skill name, devices, locales, topic and phrase buttons
+    POST /simulator/alexa  a device's request envelope, answered by the skill as-is: the
+                           route `nocontact say --url` takes to a server on this machine
 
 Each answer: {"state": {...}, "turns": [...], "labels": {"current": "...", "captions": url,
-"queue": [...]}}; an audio segment carries its clip's "captions" URL too (null without them).
+"queue": [...]}}; an audio segment carries its clip's "captions" URL too (null without them),
+and a turn that gives the crisis lines says so ("crisis": true), so the page shows them once.
+The skill's calls to Alexa's Reminders and Settings APIs are answered by the simulator's own
+(skill.simulator.api_server), and the reminders travel in the state with the conversation.
 
 Everything the blueprint serves carries a strict Content-Security-Policy (scripts, styles
 and calls from this server only; clips from here or the audio store) and may not be framed.
@@ -27,12 +32,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ask_sdk_core.exceptions import SerializationException
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, request
 from pydantic import ValidationError
 
 from audio.manifest import MANIFEST_KEY, ManifestError, parse_manifest
 from content import LOCALES, SkillText, default_guide
 from skill.runtime import intents
+from skill.simulator.api_server import shared_alexa
 from skill.simulator.device import (
     EVENTS,
     DeviceState,
@@ -40,11 +47,13 @@ from skill.simulator.device import (
     SimulatedDevice,
     SimulatorError,
 )
-from skill.simulator.envelopes import DEVICES, Player, Stream
+from skill.simulator.envelopes import DEVICES, Player, Stream, envelope_problem
 from skill.simulator.language_model import InteractionModel, normalize
 from skill.simulator.simulation import Simulation, clip_index, interaction_model
 from skill.simulator.transcript import Segment, Turn
-from skill.simulator.transports import in_process
+from skill.simulator.transports import SIMULATOR_ROUTE, in_process
+from skill.web.errors import RequestVerificationError
+from skill.web.verify import check_skill_id
 
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "simulator"
 DEFAULT_DEVICE = "echo"
@@ -141,6 +150,25 @@ def event() -> Response:
     return _act(body, lambda device: device.act(action))
 
 
+@blueprint.post(SIMULATOR_ROUTE)
+def alexa() -> Response:
+    """A device's request envelope, answered by the skill in this process without Amazon's
+    signature, as the page's own turns are; the skill id still holds."""
+    envelope = _body()
+    problem = envelope_problem(envelope)
+    if problem:
+        abort(400, problem)
+    skill = current_app.extensions["nocontact"].skill
+    try:
+        check_skill_id(envelope, skill.skill_id)
+    except RequestVerificationError as error:
+        abort(400, f"request refused: {error}")
+    try:
+        return jsonify(in_process(skill)(envelope))
+    except (SerializationException, SimulatorError):
+        abort(400, "request envelope does not have the shape of an Alexa request")
+
+
 def _act(body: dict[str, Any], action: Callable[[SimulatedDevice], list[Exchange]]) -> Response:
     simulation = _simulation()
     device = simulation.device(_state(body, simulation))
@@ -190,6 +218,7 @@ def _simulation() -> Simulation:
         send=in_process(endpoint.skill),
         clips=clip_index(endpoint.store_dir),
         skill_id=endpoint.skill.skill_id,
+        apis=shared_alexa(),
     )
 
 
@@ -266,11 +295,17 @@ def _turn_json(turn: Turn, exchange: Exchange) -> dict[str, Any]:
         "speech": _segments_json(turn.speech),
         "reprompt": _segments_json(turn.reprompt),
         "card": {"title": turn.card.title, "text": turn.card.text} if turn.card else None,
+        "crisis": turn.card is not None and turn.card.title == _crisis_card_title(),
         "directives": list(turn.directives),
         "ends_session": turn.ends_session,
         "envelope": exchange.request,
         "response": exchange.response,
     }
+
+
+def _crisis_card_title() -> str:
+    """The crisis answer's card title: every answer that gives the crisis lines carries it."""
+    return default_guide().skill.crisis.card_title
 
 
 def _labels(player: Player, simulation: Simulation) -> dict[str, Any]:

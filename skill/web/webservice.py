@@ -92,7 +92,8 @@ def create_app(
         verifier = None
     elif verifier is None:
         verifier = RequestVerifier(skill_id=config.skill.skill_id)
-    if config.verify and config.skill.skill_id is None:
+    # Only where others can send requests: on loopback no one but this machine's own can.
+    if config.verify and config.skill.skill_id is None and not config.local_only:
         logger.warning(
             "NOCONTACT_SKILL_ID is not set: requests Amazon signs for any skill are accepted"
         )

@@ -98,7 +98,8 @@ def test_the_preview_of_a_new_store_from_the_cache_matches_the_build_that_follow
         f"Would publish manifest.json to {store.uri()}",
     )
     assert {item.key for item in store.list("clips/")} == manifest.keys
-    counts = ("clips", "synthesized", "cached", "uploaded", "skipped", "published", "duration")
+    counts = ("clips", "synthesized", "cached", "uploaded", "skipped", "published", "duration",
+              "reflections", "reflections_synthesized", "reflections_cached")
     assert [getattr(preview, name) for name in counts] == [getattr(built, name) for name in counts]
 
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from content import default_guide
+from tests.readme_conversation import normalized, readme_conversation
 from tests.simulator_support import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,6 +25,11 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 15_000
 # The first page load generates the interaction model; a loaded machine takes seconds.
 expect.set_options(timeout=TIMEOUT_MS)
+# Understanding an utterance can take many seconds on a loaded machine.
+ANSWER_TIMEOUT_MS = 90_000
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Screenshots of the page at each width, kept after the run for people to look at.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +49,22 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    """The simulator page, loaded, with every request it makes recorded."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    """The simulator page on a phone, loaded, with every request it makes recorded."""
+    yield from open_page(browser, base_url, VIEWPORTS["phone"])
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def sized_page(
+    request: pytest.FixtureRequest, browser: Browser, base_url: str
+) -> Iterator[Page]:
+    """The simulator page at desktop and at phone width; `page.width_name` says which."""
+    for page in open_page(browser, base_url, VIEWPORTS[request.param]):
+        page.width_name = request.param  # type: ignore[attr-defined]
+        yield page
+
+
+def open_page(browser: Browser, base_url: str, viewport: dict[str, int]) -> Iterator[Page]:
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     requested: list[str] = []
@@ -67,6 +87,40 @@ def say(page: Page, words: str) -> None:
     page.get_by_label("Say something").press("Enter")
 
 
+def answered(page: Page, words: str) -> Locator:
+    """Say `words` and wait for the skill's answer to them; that answer."""
+    answers = page.locator("#chat li.skill")
+    before = answers.count()
+    say(page, words)
+    expect(answers).to_have_count(before + 1, timeout=ANSWER_TIMEOUT_MS)
+    expect(page.locator("#status")).not_to_have_text("Waiting for the skill…")
+    return answers.last
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The page as it looks now, saved as build/screenshots/<name>-<width>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.width_name  # type: ignore[attr-defined]
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png")
+
+
+# The space the page keeps above and below a line it scrolls into view (scroll margins).
+MARGINS_PX = 16
+
+
+def assert_in_view_above_the_message_box(page: Page, line: Locator) -> None:
+    """The line is on screen and not behind the sticky message box (a line taller than the
+    room above the box, margins included, shows its start at the top)."""
+    box = page.locator("#say").bounding_box()
+    shown = line.bounding_box()
+    assert box is not None and shown is not None
+    room = box["y"]
+    if shown["height"] + MARGINS_PX <= room:
+        assert shown["y"] >= -1 and shown["y"] + shown["height"] <= room + 1, (shown, box)
+    else:
+        assert -1 <= shown["y"] <= MARGINS_PX, (shown, box)
+
+
 def last_answer(page: Page) -> Locator:
     return page.locator("#chat li.skill").last
 
@@ -74,7 +128,6 @@ def last_answer(page: Page) -> Locator:
 def test_the_page_loads_everything_from_the_app_itself(page: Page, base_url: str) -> None:
     outside = [url for url in page.requested if not url.startswith((base_url, "data:"))]
     assert outside == []
-    assert page.locator("#chat").get_attribute("aria-live") == "polite"
 
 
 def test_the_page_works_under_its_content_security_policy(page: Page, base_url: str) -> None:
@@ -206,3 +259,72 @@ def test_a_guided_reflections_space_counts_down_in_the_player(page: Page) -> Non
     first = countdown.text_content()
     expect(countdown).not_to_have_text(first or "", timeout=TIMEOUT_MS)  # it counts down
     assert page.evaluate("window.violations") == []
+
+
+def test_the_newest_answer_is_always_in_view_above_the_message_box(sized_page: Page) -> None:
+    page = sized_page
+    for words in ("help with guilt", "yes", "give me a reflection question", "I need help now"):
+        assert_in_view_above_the_message_box(page, answered(page, words))
+    screenshot(page, "conversation")
+
+
+def test_a_crisis_answer_shows_its_lines_once_with_the_rest_folded_away(sized_page: Page) -> None:
+    page = sized_page
+    crisis = default_guide().skill.crisis
+    answer = answered(page, "I need help now")
+    shown = answer.inner_text()
+    assert shown.count(crisis.message) == 1
+    assert shown.count("call emergency services") == 1, shown
+    folded = answer.locator("details.also")
+    expect(folded).not_to_have_attribute("open", "")
+    expect(folded.locator(".card")).to_contain_text(crisis.card_title)
+    expect(folded.locator(".reprompt")).to_contain_text("call emergency services")
+    expect(page.locator("#crisis-announcer")).to_contain_text(crisis.message)
+    assert_in_view_above_the_message_box(page, answer)
+    screenshot(page, "crisis")
+    folded.locator("summary").click()
+    expect(folded.locator(".card")).to_be_visible()
+
+
+def test_every_control_has_a_name_a_keyboard_reaches_it_and_answers_are_announced(
+    sized_page: Page,
+) -> None:
+    page = sized_page
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll("button, input, select, audio, a[href]")]
+            .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")
+                    && !el.textContent.trim())
+            .map((el) => el.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to the message box")
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Say something")).to_be_focused()
+    page.keyboard.type("help with guilt")
+    page.keyboard.press("Enter")
+    guilt = default_guide().section("guilt-trips")
+    expect(page.locator("#answer-announcer")).to_contain_text(
+        f"Alexa: Playing {guilt.title}.", timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(page.get_by_label("Say something")).to_be_focused()
+    topic = page.get_by_role("button", name="Regret", exact=True)
+    topic.focus()
+    page.keyboard.press("Enter")
+    regret = default_guide().section("regret")
+    expect(page.locator("#answer-announcer")).to_contain_text(
+        f"Playing {regret.title}.", timeout=ANSWER_TIMEOUT_MS
+    )
+    expect(topic).to_be_focused()
+    assert page.locator("#chat").get_attribute("role") == "log"
+
+
+def test_the_readmes_conversation_gives_the_answers_it_shows(page: Page) -> None:
+    for exchange in readme_conversation():
+        answer = answered(page, exchange.typed)
+        said = answer.locator(".speech").first.evaluate(
+            """(speech) => [...speech.children].map((part) => part.matches("figure.clip")
+                ? `[audio] ${part.querySelector("figcaption").textContent}`
+                : part.matches("p.words") ? part.textContent : "").join(" ")"""
+        )
+        assert normalized(said) == exchange.answer, exchange.typed

@@ -61,18 +61,40 @@ def test_json_summary_counts_the_work_and_a_rebuild_does_none(
     assert again["skipped"] == again["clips"] == first["clips"]
 
 
-def test_without_a_terminal_progress_is_one_log_line_per_section(
+def test_without_a_terminal_progress_is_one_log_line_per_section_and_reflection_clip(
     run: Callable[..., tuple[int, str, str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    store = tmp_path / "store"
     with caplog.at_level(logging.INFO, logger="scripts.build_audio"):
-        code, out, _ = run("--store", str(tmp_path / "store"), "--jobs", "2")
+        code, out, _ = run("--store", str(store), "--jobs", "2")
     assert code == 0
-    assert sorted(caplog.messages) == [  # with --jobs 2, sections finish in any order
+    manifest = json.loads((store / "manifest.json").read_text())
+    reflections = [entry["id"] for entry in manifest["reflections"]]
+    assert sorted(caplog.messages) == sorted([  # with --jobs 2, sections finish in any order
         "first-steps: narrated, 1 of 1 clip uploaded",
         "onward: narrated, 1 of 1 clip uploaded",
         "quiet-days: narrated, 1 of 1 clip uploaded",
+        *(f"{clip}: narrated, 1 of 1 clip uploaded" for clip in reflections),
+    ])
+    clips = 3 + len(reflections)
+    parts = [part for entry in manifest["sections"] for part in entry["parts"]]
+    audio = round(sum(part["duration"] for part in parts))
+    assert out.splitlines() == [
+        f"{store}: {clips} clips: 3 sections (0 min {audio} s of audio) in 3 clips, and "
+        f"{len(reflections)} reflection clips.",
+        f"Sections: 3 narrated, 0 from the cache, 0 already there. Reflection clips: "
+        f"{len(reflections)} narrated, 0 from the cache, 0 already there.",
+        out.splitlines()[2],
     ]
-    assert "Narrated 3 sections" in out and "published manifest.json" in out
+    assert out.splitlines()[2].startswith(
+        f"Uploaded {clips} clips (0 already there); published manifest.json; "
+    )
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scripts.build_audio"):
+        code, out, _ = run("--store", str(store))
+    assert code == 0 and caplog.messages == []  # nothing built: the summary alone
+    kept = f"Reflection clips: 0 narrated, 0 from the cache, {len(reflections)} already there"
+    assert kept in out
 
 
 def test_on_a_terminal_progress_is_a_bar(small_content: Path, tmp_path: Path) -> None:
@@ -88,7 +110,8 @@ def test_on_a_terminal_progress_is_a_bar(small_content: Path, tmp_path: Path) ->
         os.close(terminal)
         shown = _read_all(screen)
     assert result.returncode == 0
-    assert "Narrating: 100%" in shown and "3/3" in shown
+    reflections = len(json.loads((tmp_path / "store" / "manifest.json").read_text())["reflections"])
+    assert "Narrating: 100%" in shown and f"{3 + reflections}/{3 + reflections}" in shown
 
 
 def _read_all(screen: BinaryIO) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from content import default_guide
 from scripts import say
 from scripts.cli import build_parser, main
 from skill.simulator.envelopes import DEVICES
+from tests.readme_conversation import readme_conversation, terminal_answers
 from tests.simulator_support import serving
 
 
@@ -94,6 +97,21 @@ def test_with_no_utterance_the_terminal_holds_a_conversation(
     assert out.rstrip().endswith("> SessionEndedRequest")
 
 
+@pytest.mark.slow
+def test_the_readmes_conversation_gives_the_answers_it_shows(
+    short_store: Path, tmp_path: Path
+) -> None:
+    conversation = readme_conversation()
+    typed = "".join(f"{exchange.typed}\n" for exchange in conversation)
+    # The command as the README runs it: .venv/bin/nocontact, beside this interpreter.
+    command = [str(Path(sys.executable).parent / "nocontact"), "say", "--store", str(short_store)]
+    done = subprocess.run(command, input=typed, capture_output=True, text=True, timeout=600,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    answers = terminal_answers(done.stdout)[: len(conversation)]
+    assert answers == [exchange.answer for exchange in conversation]
+
+
 def test_requests_can_go_over_http_to_a_running_server(
     capsys: pytest.CaptureFixture[str], server: str
 ) -> None:
@@ -101,11 +119,23 @@ def test_requests_can_go_over_http_to_a_running_server(
     assert f"<{server}/audio/clips/guilt-trips/" in out
 
 
-def test_a_server_that_verifies_requests_is_explained(
+@pytest.mark.parametrize("path", ["", "/", "/alexa"])
+def test_the_server_make_run_starts_is_reached_through_its_simulator_route(
+    capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path, path: str
+) -> None:
+    database = tmp_path / "positions.sqlite"
+    with serving(short_store, database, verify=True) as url:
+        out = run(capsys, "help with guilt", "--url", url + path)
+    assert f"<{url}/audio/clips/guilt-trips/" in out
+
+
+def test_a_server_that_verifies_requests_without_the_simulator_is_explained(
     capsys: pytest.CaptureFixture[str], short_store: Path, tmp_path: Path
 ) -> None:
     database = tmp_path / "positions.sqlite"
-    with serving(short_store, database, verify=True) as url, pytest.raises(SystemExit) as stopped:
+    with serving(short_store, database, verify=True, simulator=False) as url, pytest.raises(
+        SystemExit
+    ) as stopped:
         main(["say", "help with guilt", "--url", url])
     assert "refused the request" in str(stopped.value)
     assert "nocontact serve --no-verify" in str(stopped.value)
@@ -117,6 +147,8 @@ def test_a_server_that_verifies_requests_is_explained(
         (["hi", "--event", "next"], "not both"),
         (["hi", "--url", "http://127.0.0.1:9"], "cannot reach"),
         (["hi", "--url", "ftp://example.org"], "not an http(s) address"),
+        ([""], 'the utterance is empty; say something, e.g. nocontact say "help with guilt"'),
+        (["  ", " "], "or give no utterance at all to talk in the terminal"),
     ],
 )
 def test_mistakes_end_with_a_sentence_saying_what_to_do(args: list[str], reason: str) -> None:

@@ -290,6 +290,14 @@ def test_the_local_server_refuses_foreign_host_names_and_huge_bodies(tmp_path: P
                     b"application/json\r\nContent-Length: 10485760\r\nConnection: close"
                     b"\r\n\r\n{}")
         assert huge.startswith(b"HTTP/1.1 413")
+        head, _, body = huge.partition(b"\r\n\r\n")
+        assert b"Content-Type: application/json" in head
+        assert json.loads(body) == {"error": "request body is larger than 1048576 bytes"}
+        malformed = _raw(url, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad header line"
+                         b"\r\n\r\n")
+        head, _, body = malformed.partition(b"\r\n\r\n")
+        assert b" 400 Bad Request" in head and b"application/json" in head
+        assert json.loads(body) == {"error": "the request is not valid HTTP"}
         chunked = _raw(url, b"POST /alexa HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
                        b"application/json\r\nTransfer-Encoding: chunked\r\nConnection: close"
                        b"\r\n\r\n" + b"".join(b"4000\r\n" + b" " * 0x4000 + b"\r\n"

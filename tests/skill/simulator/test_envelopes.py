@@ -19,6 +19,7 @@ from skill.simulator.envelopes import (
     Player,
     Session,
     Stream,
+    envelope_problem,
     intent_request,
     launch_request,
     player_request,
@@ -167,3 +168,16 @@ def test_the_skill_id_is_not_saved_with_the_conversation(caller: Caller) -> None
     saved = caller.model_dump_json()
     assert SKILL_ID not in saved
     assert Caller.model_validate_json(saved).device == caller.device
+
+
+def test_a_device_request_has_no_problem_and_each_missing_part_is_named() -> None:
+    envelope = launch_request(Caller.new(), Session(), Player(), NOW)
+    assert envelope_problem(envelope) is None
+    broken = {
+        "request object with a type": {**envelope, "request": {"type": 3}},
+        "context object with System": {**envelope, "context": {}},
+        "session must be an object": {**envelope, "session": "open"},
+        "intent object with a name": {**envelope, "request": {"type": "IntentRequest"}},
+    }
+    for reason, body in broken.items():
+        assert reason in (envelope_problem(body) or "")

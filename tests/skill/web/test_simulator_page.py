@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from audio.listening.captions import parse_webvtt
 from audio.manifest import parse_manifest
 from content import default_guide
 from skill.runtime.config import SkillConfig
+from skill.simulator import envelopes
 from skill.simulator.device import EVENTS, DeviceState
 from skill.simulator.envelopes import SIMULATOR_SKILL_ID, Caller, Player, Session, Stream
 from skill.simulator.simulation import understanding
@@ -197,6 +199,50 @@ def test_requests_go_to_the_served_skill_whatever_the_page_sends(client: FlaskCl
     assert turn["envelope"]["session"]["application"]["applicationId"] == SIMULATOR_SKILL_ID
 
 
+def test_reminders_work_in_the_page_against_the_simulators_own_apis(client: FlaskClient) -> None:
+    state = None
+    for words in ("remind me to reflect every day at 8 pm", "yes", "yes"):
+        reply = post(client, "/simulator/say", {"utterance": words, "state": state})
+        state = reply["state"]
+    assert "I'll remind you every day at 8 PM" in str(reply["turns"][-1]["speech"])
+    (reminder,) = state["alexa"]["reminders"].values()
+    assert "BYHOUR=20;BYMINUTE=0" in reminder["trigger"]["recurrence"]["recurrenceRules"][0]
+    listed = post(client, "/simulator/say", {"utterance": "what reminders do I have",
+                                             "state": state})
+    assert "every day at 8 PM" in str(listed["turns"][-1]["speech"])
+
+
+def test_a_crisis_answer_is_marked_so_the_page_shows_its_lines_once(client: FlaskClient) -> None:
+    crisis = post(client, "/simulator/say", {"utterance": "I need help now", "state": None})
+    topic = post(client, "/simulator/say", {"utterance": "help with guilt", "state": None})
+    assert [turn["crisis"] for turn in crisis["turns"]] == [True]
+    assert [turn["crisis"] for turn in topic["turns"]] == [False]
+
+
+def test_a_devices_envelope_is_answered_unsigned_on_the_pages_own_route(
+    client: FlaskClient,
+) -> None:
+    envelope = post(client, "/simulator/say", {"utterance": "help with guilt",
+                                               "state": None})["turns"][0]["envelope"]
+    answered = post(client, "/simulator/alexa", envelope)
+    assert answered["version"] == "1.0" and "outputSpeech" in answered["response"]
+    assert client.post("/simulator/alexa", json=[envelope]).status_code == 400
+    shapeless = client.post("/simulator/alexa", json={**envelope, "request": {"type": 1}})
+    assert shapeless.status_code == 400
+    assert "a request object with a type" in shapeless.get_json()["error"]
+
+
+def test_the_pages_envelope_route_still_holds_the_skill_id(short_store: Path) -> None:
+    config = WebConfig(simulator=True, skill=SkillConfig(skill_id=SIMULATOR_SKILL_ID),
+                       host="127.0.0.1", store_dir=short_store)
+    client = create_app(config).test_client()
+    envelope = post(client, "/simulator/say", {"utterance": "stop",
+                                               "state": None})["turns"][0]["envelope"]
+    envelope["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    refused = client.post("/simulator/alexa", json=envelope)
+    assert refused.status_code == 400 and "different skill" in refused.get_json()["error"]
+
+
 # Property-based fuzzing: whatever the page sends, the answer is a 200 or a 4xx, never a 5xx.
 
 _TOKEN = "introduction:1:0123456789abcdef"
@@ -248,3 +294,19 @@ def test_fuzzed_device_events_never_break_the_server(
     client: FlaskClient, event: Any, body: dict[str, Any]
 ) -> None:
     assert_answered_cleanly(client.post("/simulator/event", json={**body, "event": event}))
+
+
+def _genuine_envelope() -> dict[str, Any]:
+    """A device's request for a topic, as the page's own route receives it."""
+    state = DeviceState.model_validate(_genuine_state())
+    return envelopes.intent_request(
+        state.caller, state.session, state.player,
+        resolve_utterance(interaction_model("en-US"), "help with guilt").intent,
+        datetime(2026, 12, 7, tzinfo=UTC),
+    )
+
+
+@_FUZZ
+@given(body=json_values | _mutated(_genuine_envelope()))
+def test_fuzzed_envelopes_never_break_the_pages_route(client: FlaskClient, body: Any) -> None:
+    assert_answered_cleanly(client.post("/simulator/alexa", json=body))

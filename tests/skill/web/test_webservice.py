@@ -309,6 +309,22 @@ def test_a_failing_skill_is_logged_without_what_was_said(caplog: pytest.LogCaptu
     assert "shouts" not in caplog.text
 
 
+@pytest.mark.parametrize(
+    ("where", "warned"),
+    [
+        ({"host": LOOPBACK}, False),
+        ({"host": "0.0.0.0", "allow_any_skill": True}, True),
+        ({"host": LOOPBACK, "public_url": "https://example.org", "allow_any_skill": True}, True),
+    ],
+)
+def test_a_missing_skill_id_is_a_warning_only_where_others_can_reach_the_server(
+    caplog: pytest.LogCaptureFixture, where: dict[str, Any], warned: bool
+) -> None:
+    with caplog.at_level("WARNING", logger="skill.web.webservice"):
+        create_app(WebConfig(skill=SkillConfig(), **where), verifier=trusting_verifier())
+    assert ("NOCONTACT_SKILL_ID is not set" in caplog.text) is warned
+
+
 def test_a_relative_store_is_found_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

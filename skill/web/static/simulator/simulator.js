@@ -51,8 +51,10 @@
     return Math.round((playerAudio.currentTime || 0) * 1000);
   }
 
-  // Every action goes through here: same device state, same order, one at a time.
+  // Every action goes through here: same device state, same order, one at a time. Focus
+  // stays where the person acted (the message box, a button) and is never lost to the page.
   function act(path, body) {
+    const actedFrom = document.activeElement;
     pending = pending
       .then(() => {
         setStatus("Waiting for the skill…");
@@ -68,8 +70,35 @@
       .catch((error) => {
         setStatus("");
         addLine("error", error.message);
-      });
+      })
+      .then(() => keepFocus(actedFrom));
     return pending;
+  }
+
+  function keepFocus(actedFrom) {
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (!lost) return;
+    const target = actedFrom && actedFrom !== document.body && actedFrom.isConnected
+      ? actedFrom
+      : $("utterance");
+    target.focus({ preventScroll: true });
+  }
+
+  // The newest line in view above the sticky message box (its height is kept in the CSS as
+  // --say-height for scroll-margin-bottom); a line taller than the room shows its start.
+  function reveal(line) {
+    const room = window.innerHeight - $("say").offsetHeight;
+    const tall = line.getBoundingClientRect().height > room - 16;
+    line.scrollIntoView({ block: tall ? "start" : "nearest" });
+  }
+
+  function trackMessageBoxHeight() {
+    const box = $("say");
+    const keep = () => {
+      document.documentElement.style.setProperty("--say-height", `${box.offsetHeight}px`);
+    };
+    keep();
+    if (window.ResizeObserver) new ResizeObserver(keep).observe(box);
   }
 
   function say(text) {
@@ -78,6 +107,7 @@
     const line = element("li", "you");
     line.append(element("span", "who", "You"), element("p", "words", words));
     chat.append(line);
+    reveal(line);
     act("/simulator/say", { utterance: words });
   }
 
@@ -89,7 +119,7 @@
   function addLine(className, text) {
     const line = element("li", className, text);
     chat.append(line);
-    line.scrollIntoView({ block: "nearest" });
+    reveal(line);
   }
 
   function apply(reply) {
@@ -100,12 +130,26 @@
     for (const turn of reply.turns) {
       last = renderTurn(turn, clips) || last;
     }
-    if (last) last.scrollIntoView({ block: "nearest" });
+    if (last) reveal(last);
+    announce(reply.turns);
     // The device reports PlaybackStarted each time it obeys a Play directive.
     const replayed = reply.turns.some((turn) => turn.request === "AudioPlayer.PlaybackStarted");
     const started = updatePlayer(state.player, reply.labels, replayed);
     setStatus(state.session.open ? "The skill is listening." : "The session is closed.");
     if ($("aloud").checked && !started) speak(clips);
+  }
+
+  // What Alexa said in the newest answers, read once by screen readers; the crisis lines as
+  // an alert, so they are heard before anything else.
+  function announce(turns) {
+    const words = (turn) => turn.speech
+      .map((segment) => segment.kind === "text" ? segment.text
+        : segment.kind === "audio" ? `Playing ${segment.label}.` : "")
+      .join(" ");
+    const crisis = turns.filter((turn) => turn.crisis).map(words).join(" ");
+    const said = turns.filter((turn) => !turn.crisis).map(words).join(" ").trim();
+    $("crisis-announcer").textContent = crisis;
+    $("answer-announcer").textContent = said ? `Alexa: ${said}` : "";
   }
 
   function renderTurn(turn, clips) {
@@ -114,20 +158,26 @@
       addLine("event", `Device sent ${turn.request}; the skill answered with nothing to show.`);
       return null;
     }
-    const line = element("li", "skill");
+    const line = element("li", turn.crisis ? "skill crisis" : "skill");
     line.append(element("span", "who", turn.speech.length ? "Alexa" : "Skill"));
     line.append(element("p", "heard", `Request: ${turn.request}`));
     if (turn.speech.length) line.append(speechBlock(turn.speech, clips));
+    // A crisis answer's reprompt and card repeat its lines: shown once, the rest folded away.
+    const extras = turn.crisis ? element("details", "also") : line;
+    if (turn.crisis) {
+      extras.append(element("summary", "", "The reprompt and the Alexa app card (the same lines)"));
+      line.append(extras);
+    }
     if (turn.reprompt.length) {
       const reprompt = element("div", "reprompt");
       reprompt.append(element("span", "label", "If you say nothing: "));
       reprompt.append(speechBlock(turn.reprompt, null));
-      line.append(reprompt);
+      extras.append(reprompt);
     }
     if (turn.card) {
       const card = element("div", "card");
       card.append(element("strong", "", turn.card.title), element("p", "", turn.card.text));
-      line.append(card);
+      extras.append(card);
     }
     if (turn.directives.length) {
       const list = element("ul", "directives");
@@ -355,6 +405,7 @@
   $("device").addEventListener("change", () => restart("Switched device: a new conversation"));
   $("locale").addEventListener("change", () => restart("Switched locale: a new conversation"));
 
+  trackMessageBoxHeight();
   fetch("/simulator/setup")
     .then((reply) => reply.json())
     .then(setUp)

@@ -13,7 +13,8 @@ from skill.runtime.builder import build_skill
 from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
 from skill.runtime.intents import REMINDERS_SCOPE
-from tests.skill.alexa_api import TIME_ZONE, TOKEN, AlexaApi, alexa_api
+from skill.simulator.api_server import SimulatedAlexa as Apis
+from tests.skill.alexa_api import TIME_ZONE, TOKEN, add_reminder, alexa_api, reminders
 from tests.skill.conftest import Device, Handler, handler_for, intent, plain_text
 
 WORDS = load_guidebook().reminders
@@ -26,7 +27,7 @@ def skill() -> Handler:
 
 
 @pytest.fixture
-def api() -> Iterator[AlexaApi]:
+def api() -> Iterator[Apis]:
     with alexa_api() as running:
         yield running
 
@@ -41,7 +42,7 @@ def time_slot(value: str | None) -> dict[str, Any]:
 class Talk:
     """A conversation on a speaker whose requests name the loopback API and a token."""
 
-    def __init__(self, skill: Handler, api: AlexaApi, *, granted: bool = True,
+    def __init__(self, skill: Handler, api: Apis, *, granted: bool = True,
                  locale: str = "en-US") -> None:
         self.skill, self.api, self.granted = skill, api, granted
         self.device = Device(locale=locale)
@@ -71,17 +72,17 @@ def directives(response: dict[str, Any]) -> list[dict[str, Any]]:
     return response["response"].get("directives", [])
 
 
-def test_a_reminder_is_said_back_and_set_only_on_yes(skill: Handler, api: AlexaApi) -> None:
+def test_a_reminder_is_said_back_and_set_only_on_yes(skill: Handler, api: Apis) -> None:
     talk = Talk(skill, api)
     asked = talk.say("SetReminderIntent", time=time_slot("20:00"))
     assert WORDS.confirm.format(time="8 PM") in spoken(asked)
     assert asked["response"]["shouldEndSession"] is False
-    assert api.reminders == {}
+    assert reminders(api) == {}
 
     done = talk.say("AMAZON.YesIntent")
     assert WORDS.created.format(time="8 PM") in spoken(done)
     assert done["response"]["card"]["title"] == WORDS.card_title
-    (reminder,) = api.reminders.values()
+    (reminder,) = reminders(api).values()
     trigger = reminder["trigger"]
     assert trigger["type"] == "SCHEDULED_ABSOLUTE"
     assert trigger["timeZoneId"] == TIME_ZONE
@@ -95,20 +96,20 @@ def test_a_reminder_is_said_back_and_set_only_on_yes(skill: Handler, api: AlexaA
     assert ("GET", "/v2/devices/amzn1.ask.device.TEST/settings/System.timeZone") in api.calls
 
 
-def test_no_sets_nothing_and_the_question_is_not_kept(skill: Handler, api: AlexaApi) -> None:
+def test_no_sets_nothing_and_the_question_is_not_kept(skill: Handler, api: Apis) -> None:
     talk = Talk(skill, api)
     talk.say("SetReminderIntent", time=time_slot("07:30"))
     declined = talk.say("AMAZON.NoIntent")
     assert WORDS.declined in spoken(declined)
-    assert api.reminders == {} and "reminder" not in talk.attributes
+    assert reminders(api) == {} and "reminder" not in talk.attributes
 
 
-def test_the_time_waits_one_turn_only(skill: Handler, api: AlexaApi) -> None:
+def test_the_time_waits_one_turn_only(skill: Handler, api: Apis) -> None:
     talk = Talk(skill, api)
     talk.say("SetReminderIntent", time=time_slot("20:00"))
     talk.say("ReflectIntent")
     talk.say("AMAZON.YesIntent")
-    assert api.reminders == {}
+    assert reminders(api) == {}
 
 
 @pytest.mark.parametrize(
@@ -117,7 +118,7 @@ def test_the_time_waits_one_turn_only(skill: Handler, api: AlexaApi) -> None:
      ("banana", WORDS.unclear_time)],
 )
 def test_a_missing_or_unusable_time_is_asked_for_again(
-    skill: Handler, api: AlexaApi, value: str | None, question: str
+    skill: Handler, api: Apis, value: str | None, question: str
 ) -> None:
     response = Talk(skill, api).say("SetReminderIntent", time=time_slot(value))
     assert spoken(response) == question
@@ -125,10 +126,10 @@ def test_a_missing_or_unusable_time_is_asked_for_again(
     assert elicit["type"] == "Dialog.ElicitSlot" and elicit["slotToElicit"] == "time"
     assert elicit["updatedIntent"]["name"] == "SetReminderIntent"
     assert response["response"]["shouldEndSession"] is False
-    assert api.calls == []
+    assert list(api.calls) == []
 
 
-def test_without_permission_alexa_asks_by_voice(skill: Handler, api: AlexaApi) -> None:
+def test_without_permission_alexa_asks_by_voice(skill: Handler, api: Apis) -> None:
     talk = Talk(skill, api, granted=False)
     talk.say("SetReminderIntent", time=time_slot("21:15"))
     response = talk.say("AMAZON.YesIntent")
@@ -144,7 +145,7 @@ def test_without_permission_alexa_asks_by_voice(skill: Handler, api: AlexaApi) -
     talk.granted = True
     answered = talk.send(permission_answer("ACCEPTED", ask["token"]))
     assert WORDS.created.format(time="9:15 PM") in spoken(answered)
-    (reminder,) = api.reminders.values()
+    (reminder,) = reminders(api).values()
     assert "BYHOUR=21;BYMINUTE=15" in reminder["trigger"]["recurrence"]["recurrenceRules"][0]
 
 
@@ -156,15 +157,15 @@ def permission_answer(status: str, token: str, code: str = "200") -> dict[str, A
     }
 
 
-def test_a_denied_permission_sets_nothing(skill: Handler, api: AlexaApi) -> None:
+def test_a_denied_permission_sets_nothing(skill: Handler, api: Apis) -> None:
     response = Talk(skill, api, granted=False).send(permission_answer("DENIED", "reminder:20:00"))
     assert WORDS.permission_denied in spoken(response)
-    assert "card" not in response["response"] and api.calls == []
+    assert "card" not in response["response"] and list(api.calls) == []
 
 
 @pytest.mark.parametrize(("status", "code"), [("NOT_ANSWERED", "200"), ("ACCEPTED", "400")])
 def test_without_voice_consent_a_card_asks_in_the_alexa_app(
-    skill: Handler, api: AlexaApi, status: str, code: str
+    skill: Handler, api: Apis, status: str, code: str
 ) -> None:
     response = Talk(skill, api, granted=False).send(
         permission_answer(status, "reminder:20:00", code)
@@ -173,12 +174,12 @@ def test_without_voice_consent_a_card_asks_in_the_alexa_app(
     assert response["response"]["card"] == {
         "type": "AskForPermissionsConsent", "permissions": [REMINDERS_SCOPE]
     }
-    assert api.reminders == {}
+    assert reminders(api) == {}
 
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_refused_token_asks_for_the_permission_again(
-    skill: Handler, api: AlexaApi, status: int
+    skill: Handler, api: Apis, status: int
 ) -> None:
     talk = Talk(skill, api)
     talk.say("SetReminderIntent", time=time_slot("20:00"))
@@ -188,8 +189,8 @@ def test_a_refused_token_asks_for_the_permission_again(
     assert response["response"]["card"]["type"] == "AskForPermissionsConsent"
 
 
-def test_a_revoked_permission_is_a_card_not_an_apology(skill: Handler, api: AlexaApi) -> None:
-    api.revoked.add(TOKEN)
+def test_a_revoked_permission_is_a_card_not_an_apology(skill: Handler, api: Apis) -> None:
+    api.revoke(TOKEN)
     response = Talk(skill, api).say("ListRemindersIntent")
     assert WORDS.permission_card in spoken(response)
     assert load_guidebook().words.error not in spoken(response)
@@ -197,7 +198,7 @@ def test_a_revoked_permission_is_a_card_not_an_apology(skill: Handler, api: Alex
 
 @pytest.mark.parametrize("status", [429, 500, 503])
 def test_a_failing_api_gets_a_kind_sentence_and_a_card(
-    skill: Handler, api: AlexaApi, status: int
+    skill: Handler, api: Apis, status: int
 ) -> None:
     talk = Talk(skill, api)
     talk.say("SetReminderIntent", time=time_slot("20:00"))
@@ -209,67 +210,67 @@ def test_a_failing_api_gets_a_kind_sentence_and_a_card(
     }
     assert load_guidebook().words.error not in spoken(response)
     assert response["response"]["shouldEndSession"] is False
-    assert api.reminders == {}
+    assert reminders(api) == {}
 
 
-def test_a_silent_api_times_out_kindly(api: AlexaApi) -> None:
+def test_a_silent_api_times_out_kindly(api: Apis) -> None:
     timed = handler_for(build_skill(SkillConfig(), api_client=StdlibApiClient(timeout=0.2)))
     api.delay = 1.0
     response = Talk(timed, api).say("ListRemindersIntent")
     assert spoken(response).startswith(WORDS.unavailable)
 
 
-def test_no_api_call_is_made_once_the_requests_budget_is_spent(api: AlexaApi) -> None:
+def test_no_api_call_is_made_once_the_requests_budget_is_spent(api: Apis) -> None:
     spent = handler_for(build_skill(SkillConfig(request_budget_seconds=0.05)))
     talk = Talk(spent, api)
     talk.say("SetReminderIntent", time=time_slot("20:00"))
     response = talk.say("AMAZON.YesIntent")
     assert spoken(response).startswith(WORDS.unavailable)
-    assert api.calls == [] and api.reminders == {}
+    assert list(api.calls) == [] and reminders(api) == {}
 
 
-def test_a_device_without_a_time_zone_is_not_guessed(skill: Handler, api: AlexaApi) -> None:
-    api.time_zone = None
+def test_a_device_without_a_time_zone_is_not_guessed(skill: Handler, api: Apis) -> None:
+    api.open(TOKEN, time_zone=None, scopes=(REMINDERS_SCOPE,))
     talk = Talk(skill, api)
     talk.say("SetReminderIntent", time=time_slot("20:00"))
     talk.say("AMAZON.YesIntent")
-    (reminder,) = api.reminders.values()
+    (reminder,) = reminders(api).values()
     assert reminder["trigger"].get("timeZoneId") is None
 
 
-def test_reminders_are_listed_by_time(skill: Handler, api: AlexaApi) -> None:
+def test_reminders_are_listed_by_time(skill: Handler, api: Apis) -> None:
     talk = Talk(skill, api)
     assert spoken(talk.say("ListRemindersIntent")).startswith(WORDS.none)
-    api.add(20)
+    add_reminder(api, 20)
     assert spoken(talk.say("ListRemindersIntent")).startswith(WORDS.one.format(time="8 PM"))
-    api.add(7, 30)
-    api.add(9, status="COMPLETED")
+    add_reminder(api, 7, 30)
+    add_reminder(api, 9, status="COMPLETED")
     listed = spoken(talk.say("ListRemindersIntent"))
     assert listed.startswith(WORDS.many.format(count=2, time="7:30 AM and 8 PM"))
 
 
-def test_stopping_deletes_every_reminder_of_the_skill(skill: Handler, api: AlexaApi) -> None:
-    api.add(20)
-    api.add(8)
+def test_stopping_deletes_every_reminder_of_the_skill(skill: Handler, api: Apis) -> None:
+    add_reminder(api, 20)
+    add_reminder(api, 8)
     response = Talk(skill, api).say("StopRemindersIntent")
     assert spoken(response).startswith(WORDS.stopped)
-    assert api.reminders == {}
+    assert reminders(api) == {}
     assert len([call for call in api.calls if call[0] == "DELETE"]) == 2
     again = Talk(skill, api).say("StopRemindersIntent")
     assert spoken(again).startswith(WORDS.none)
 
 
-def test_listing_without_permission_sends_the_card(skill: Handler, api: AlexaApi) -> None:
+def test_listing_without_permission_sends_the_card(skill: Handler, api: Apis) -> None:
     response = Talk(skill, api, granted=False).say("ListRemindersIntent")
     assert response["response"]["card"]["type"] == "AskForPermissionsConsent"
-    assert api.calls == []
+    assert list(api.calls) == []
 
 
-def test_danger_said_in_the_time_slot_gets_the_crisis_lines(skill: Handler, api: AlexaApi) -> None:
+def test_danger_said_in_the_time_slot_gets_the_crisis_lines(skill: Handler, api: Apis) -> None:
     api.fail_next(500)
     response = Talk(skill, api).say("SetReminderIntent", time=time_slot("I want to die"))
     assert CRISIS_MESSAGE in spoken(response)
-    assert api.calls == []
+    assert list(api.calls) == []
 
 
 def test_the_permission_is_declared_and_the_reminder_is_discreet() -> None:
