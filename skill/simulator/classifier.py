@@ -44,7 +44,7 @@ class IntentClassifier:
                                 min_df=2),
             ),
             # Each intent weighs as much as its samples say, as in any model trained on them:
-            # the crisis intent, with the most, is not made to count for less.
+            # an intent with many samples is not made to count for less than one with few.
             LinearSVC(C=_C, random_state=0),
         )
         pipeline.fit(list(texts), list(intents))
