@@ -254,3 +254,16 @@ def test_the_podcast_feed_is_never_cached(resources: dict[str, Any]) -> None:
     ]
     assert [b["CachePolicyId"] for b in feed] == [CACHING_DISABLED]
     assert not fnmatch.fnmatchcase("clips/regret/0123456789abcdef-1.mp3", feed[0]["PathPattern"])
+
+
+def test_the_privacy_policy_is_served_by_cloudfront_and_never_cached(
+    resources: dict[str, Any],
+) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    policy = [b for b in config["CacheBehaviors"]
+              if fnmatch.fnmatchcase("privacy.html", b["PathPattern"])]
+
+    assert [b["CachePolicyId"] for b in policy] == [CACHING_DISABLED]
+    assert [b["ViewerProtocolPolicy"] for b in policy] == ["https-only"]
