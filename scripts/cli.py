@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "scripts.feed",
     "scripts.serve",
     "scripts.deploy",
+    "scripts.preflight",
     "scripts.say",
     "scripts.run",
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -98,6 +98,16 @@ def make_client(
 ) -> Smapi:
     """The SMAPI connection for these credentials (Amazon's endpoints unless given)."""
     return Smapi(credentials, api_endpoint.rstrip("/"), auth_endpoint.rstrip("/"))
+
+
+def smapi_from_environment(credentials: Credentials, environ: Mapping[str, str]) -> Smapi:
+    """The connection with the endpoints the ASK CLI also reads from the environment:
+    ASK_SMAPI_SERVER_BASE_URL for SMAPI, ASK_LWA_TOKEN_HOST for Login with Amazon."""
+    return make_client(
+        credentials,
+        environ.get("ASK_SMAPI_SERVER_BASE_URL") or DEFAULT_API_ENDPOINT,
+        environ.get("ASK_LWA_TOKEN_HOST") or DEFAULT_AUTH_ENDPOINT,
+    )
 
 
 def call(
