@@ -23,6 +23,7 @@ from skill.runtime.config import SkillConfig
 from skill.runtime.guidebook import load_guidebook
 from skill.runtime.handlers.builtins import apology
 from skill.runtime.handlers.replies import build_response, restrict_speech
+from skill.runtime.metrics import emit
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,16 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # the skill's error handler, so this is the SDK's own work around them (such as the
         # skill id check on a request without a context).
         logger.error("A request could not be answered (%s); apologising", type(error).__name__)
+    _count_error()
     return unreadable(event)
+
+
+def _count_error() -> None:
+    """An error the skill's own handlers never saw still counts in the Errors metric."""
+    try:
+        emit({"Errors": 1}, None, None)
+    except Exception as error:  # noqa: BLE001 - the apology must go out whatever happens
+        logger.error("Could not record the error's metric (%s)", type(error).__name__)
 
 
 def unreadable(event: Any) -> dict[str, Any]:

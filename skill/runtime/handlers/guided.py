@@ -21,6 +21,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirective, StopDirective
 
+from skill.runtime.metrics import count
 from skill.runtime.guided import GuidedOrder, guided_order, pick_section, spoken_reflection
 from skill.runtime.handlers import Resources
 from skill.runtime.handlers.listener import Listener
@@ -157,8 +158,10 @@ def finished(listener: Listener, order: GuidedOrder) -> Response:
     following = order.following(listener.request.token)
     if following is not None:
         listener.save(following.token)
-    elif listener.resources.remembers:
-        listener.forget()
+    else:
+        count(listener.handler_input, "ReflectionsFinished")
+        if listener.resources.remembers:
+            listener.forget()
     return listener.answer()
 
 

@@ -28,6 +28,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.runtime.guidebook import ReminderWords
 from skill.runtime.handlers import Resources
+from skill.runtime.metrics import count
 from skill.runtime.handlers.replies import Card, Reply, hear, request_name, send, slots_of
 from skill.runtime.intents import (
     LIST_REMINDERS, NO, REMINDERS_SCOPE, SET_REMINDER, STOP_REMINDERS, TIME_SLOT, YES,
@@ -142,6 +143,7 @@ def create_reminder(handler_input: HandlerInput, resources: Resources, time: Clo
         time, zone, heard.locale or "en-US", words.text, datetime.now(timezone.utc)
     )
     _service(handler_input, "get_reminder_management_service").create_reminder(request)
+    count(handler_input, "RemindersSet")
     created = words.created.format(time=time.spoken)
     card = Card(words.card_title, created)
     return send(handler_input, _kept_open(resources.guidebook.words.reprompt, created,
