@@ -33,6 +33,8 @@ SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-f-]+$")
 POLICY_URL = f"<AudioBaseUrl>/{PRIVACY_POLICY_KEY}"
 # The stack name also prefixes the function, table and log group (the template's NamePrefix).
 STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
+# The template's AlarmEmail pattern: an address SNS can send to, checked before anything runs.
+ALARM_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # What the audio build imports: present in the project's virtualenv with the audio extra.
 AUDIO_MODULES = ("piper", "pydub", "boto3", "imageio_ffmpeg")
 INSTALL_HINTS = {
@@ -58,6 +60,8 @@ class DeployOptions:
     with_audio: bool = True
     # How listeners reach the operator about their data, printed in the privacy policy.
     privacy_contact: str = ""
+    # Who the stack's alarms e-mail (the template's AlarmEmail); "" for no one yet.
+    alarm_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "printed in the privacy policy deploy publishes; default: $NOCONTACT_PRIVACY_CONTACT.",
     )
     parser.add_argument(
+        "--alarm-email",
+        help="An e-mail address the stack's alarms (error rate, slow answers, throttles) tell; "
+        "Amazon SNS asks it to confirm first. Default: $NOCONTACT_ALARM_EMAIL, else none.",
+    )
+    parser.add_argument(
         "--skip-audio",
         action="store_true",
         help="Deploy the skill only; leave the audio in the bucket as it is.",
@@ -136,6 +145,7 @@ def deploy_command(args: argparse.Namespace) -> int:
             skill_package=args.skill_package,
             with_audio=not args.skip_audio,
             privacy_contact=resolve_privacy_contact(args.privacy_contact, os.environ),
+            alarm_email=resolve_alarm_email(args.alarm_email, os.environ),
         )
         if args.dry_run:
             for step in plan(options):
@@ -178,6 +188,17 @@ def resolve_privacy_contact(given: str | None, environ: Mapping[str, str]) -> st
         return check_contact(contact)
     except ValueError as error:
         raise DeployError(str(error)) from None
+
+
+def resolve_alarm_email(given: str | None, environ: Mapping[str, str]) -> str:
+    """The address the alarms tell, from the option or the environment; "" for none."""
+    address = (given or environ.get("NOCONTACT_ALARM_EMAIL", "")).strip()
+    if address and not ALARM_EMAIL.fullmatch(address):
+        raise DeployError(
+            f"{address!r} is not an e-mail address; pass --alarm-email with one, or leave it "
+            "out and subscribe to the stack's AlarmTopic later"
+        )
+    return address
 
 
 def check_stack_name(name: str) -> str:
@@ -307,6 +328,7 @@ def sam_deploy_command(options: DeployOptions) -> list[str]:
         "--capabilities", "CAPABILITY_IAM", "--resolve-s3", "--no-confirm-changeset",
         "--no-fail-on-empty-changeset", "--parameter-overrides", f"SkillId={options.skill_id}",
         f"NamePrefix={options.stack_name}",
+        *([f"AlarmEmail={options.alarm_email}"] if options.alarm_email else []),
         *_aws_options(options),
     ]  # fmt: skip
 

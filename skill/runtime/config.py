@@ -29,6 +29,9 @@ class SkillConfig:
     persistence: str | None = None
     # Seconds between reads of the manifest, so a new audio build reaches a running skill.
     manifest_refresh_seconds: float = REFRESH_SECONDS
+    # CloudWatch EMF records of every request on standard output (skill.runtime.metrics):
+    # the Lambda turns them on, since only its log becomes CloudWatch metrics.
+    metrics: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, strict: bool = True) -> SkillConfig:

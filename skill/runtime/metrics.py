@@ -1,23 +1,28 @@
 """Live numbers without recordings: CloudWatch Embedded Metric Format lines in the log.
 
 One EMF record per request, written by Powertools for AWS Lambda's `Metrics` to standard
-output (Lambda sends it to CloudWatch Logs, which turns it into metrics): in namespace
-`NoContactCompanion`, dimensions `service` and `locale`, the counts `Answers` (launches and
-intents answered), `Fallbacks`, `CrisisAnswers`, `SectionsStarted` and `SectionsFinished`
-(AudioPlayer reports of the guide's clips), `ReflectionsFinished`, `RemindersSet` and
-`Errors`, and `Duration` in milliseconds; a second record counts `Answers` by `family` (the
-kind of request: topic, crisis, help...). Nothing else: never a user or device id, a slot
-value, a token, or anything a person said. Powertools is imported with the first record, so
-the Lambda's import stays light (bench/skill.py measures import and first answer both).
+output (Lambda sends it to CloudWatch Logs, which turns it into metrics), in namespace
+`NoContactCompanion`: the counts `Answers` (launches and intents answered), `Fallbacks`,
+`CrisisAnswers`, `SectionsStarted` and `SectionsFinished` (AudioPlayer reports of the guide's
+clips), `ReflectionsFinished`, `RemindersSet` and `Errors`, and `Duration` in milliseconds.
+Each is aggregated three ways (`DIMENSION_SETS`): over the whole skill, by `locale`, and by
+`family` (the kind of request: topic, crisis, help...). Nothing else: never a user or device
+id, a slot value, a token, or anything a person said.
+
+Only the Lambda records them (`SkillConfig.metrics`); Powertools is imported with the first
+record, so the Lambda's import stays light (bench/skill.py measures import, first answer and
+steady answers).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from functools import cache
 from typing import Any
 
 from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
     AbstractRequestInterceptor,
     AbstractResponseInterceptor,
 )
@@ -30,8 +35,17 @@ logger = logging.getLogger(__name__)
 
 NAMESPACE = "NoContactCompanion"
 SERVICE = "skill"
+# Every metric of a record is aggregated by each of these sets of dimensions.
+DIMENSION_SETS = (("service",), ("service", "locale"), ("service", "family"))
+DURATION = "Duration"
+COUNTS = ("Answers", "Fallbacks", "CrisisAnswers", "SectionsStarted", "SectionsFinished",
+          "ReflectionsFinished", "RemindersSet", "Errors")
 # Counts a handler adds to its request's record (`count(handler_input, name)`).
-COUNTED = ("RemindersSet", "ReflectionsFinished", "Errors")
+COUNTED = ("RemindersSet", "ReflectionsFinished")
+ERRORS = "Errors"
+
+# The family of a request the skill could not read as an Alexa request.
+UNREADABLE = "unreadable"
 _STARTED = "metrics.started"
 _COUNTS = "metrics.counts"
 _FAMILIES = {
@@ -69,13 +83,13 @@ def record(request: Any, response: Response | None, counts: dict[str, int],
     """The numbers one request adds, by metric name (pure: no ids, no words)."""
     kind = getattr(request, "object_type", "") or ""
     intent = getattr(getattr(request, "intent", None), "name", None)
-    numbers: dict[str, float] = {"Duration": milliseconds}
+    numbers: dict[str, float] = {DURATION: milliseconds}
     answered = family(kind, intent)
     if answered != "event":
         numbers["Answers"] = 1
     if answered == "fallback":
         numbers["Fallbacks"] = 1
-    if _crisis_answer(kind, intent, response):
+    if intent == CRISIS or _crisis_card(response):
         numbers["CrisisAnswers"] = 1
     token = getattr(request, "token", "") or ""
     guide_clip = bool(token) and not token.startswith("reflect:")
@@ -83,41 +97,46 @@ def record(request: Any, response: Response | None, counts: dict[str, int],
         numbers["SectionsStarted"] = 1
     if kind == "AudioPlayer.PlaybackFinished" and guide_clip:
         numbers["SectionsFinished"] = 1
-    numbers.update({name: value for name, value in counts.items() if name in COUNTED})
+    numbers.update({name: value for name, value in counts.items() if name in (*COUNTED, ERRORS)})
     return numbers
 
 
-def _crisis_answer(_kind: str, intent: str | None, response: Response | None) -> bool:
-    """The crisis handler answered: the crisis intent, or its lines for danger in a slot."""
+def _crisis_card(response: Response | None) -> bool:
+    """The crisis lines' card: how danger said in a topic slot is answered."""
     card = getattr(response, "card", None) if response else None
-    return intent == CRISIS or getattr(card, "title", None) == _crisis_card_title()
+    return card is not None and getattr(card, "title", None) == _crisis_card_title()
 
 
-_CRISIS_CARD: list[str] = []
-
-
+@cache
 def _crisis_card_title() -> str:
-    if not _CRISIS_CARD:
-        from skill.runtime.guidebook import load_guidebook
+    from skill.runtime.guidebook import load_guidebook
 
-        _CRISIS_CARD.append(load_guidebook().crisis.card_title)
-    return _CRISIS_CARD[0]
+    return load_guidebook().crisis.card_title
 
 
-def emit(numbers: dict[str, float], locale: str | None, answered: str | None) -> None:
-    """Write the request's EMF records to standard output."""
-    from aws_lambda_powertools.metrics import Metrics, MetricUnit, single_metric
+@cache
+def _recorder() -> Any:
+    """Powertools' Metrics, made once: each record carries every set of DIMENSION_SETS."""
+    from aws_lambda_powertools.metrics import Metrics
 
     metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
-    metrics.add_dimension(name="locale", value=locale or "unknown")
-    for name, value in numbers.items():
-        unit = MetricUnit.Milliseconds if name == "Duration" else MetricUnit.Count
-        metrics.add_metric(name=name, unit=unit, value=value)
-    metrics.flush_metrics()
-    if answered:
-        with single_metric(name="Answers", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
-                           default_dimensions={"service": SERVICE}) as by_family:
-            by_family.add_dimension(name="family", value=answered)
+    metrics.set_default_dimensions(service=SERVICE)
+    return metrics
+
+
+def emit(numbers: dict[str, float], locale: str | None, answered: str) -> None:
+    """Write one request's EMF record to standard output."""
+    recorder = _recorder()
+    try:
+        recorder.add_dimensions(locale=locale or "unknown")
+        recorder.add_dimensions(family=answered)
+        for name, value in numbers.items():
+            recorder.add_metric(name=name, unit="Milliseconds" if name == DURATION else "Count",
+                                value=value)
+        recorder.flush_metrics()
+    except Exception:
+        recorder.clear_metrics()  # a half-made record must not join the next request's
+        raise
 
 
 class MetricsStart(AbstractRequestInterceptor):
@@ -140,8 +159,24 @@ class MetricsRecord(AbstractResponseInterceptor):
                              (time.perf_counter() - started) * 1000)
             kind = getattr(request, "object_type", "") or ""
             intent = getattr(getattr(request, "intent", None), "name", None)
-            answered = family(kind, intent)
-            emit(numbers, getattr(request, "locale", None),
-                 answered if answered != "event" else None)
+            emit(numbers, getattr(request, "locale", None), family(kind, intent))
         except Exception as error:  # noqa: BLE001 - numbers must never cost an answer
             logger.error("Could not record this request's metrics (%s)", type(error).__name__)
+
+
+class RecordedErrors(AbstractExceptionHandler):
+    """An exception handler whose answers are recorded, the error counted: ask-sdk runs no
+    response interceptor after an exception handler, so MetricsRecord would miss them."""
+
+    def __init__(self, handler: AbstractExceptionHandler) -> None:
+        self.handler = handler
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return self.handler.can_handle(handler_input, exception)
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        response = self.handler.handle(handler_input, exception)
+        counts = handler_input.attributes_manager.request_attributes.setdefault(_COUNTS, {})
+        counts[ERRORS] = 1
+        MetricsRecord().process(handler_input, response)
+        return response

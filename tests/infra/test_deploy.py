@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +257,38 @@ def test_a_deployment_runs_every_step_publishes_the_policy_and_names_both_in_ski
     assert policy["ContentType"] == "text/html; charset=utf-8"
     assert PRIVACY_CONTACT in policy["Body"].read().decode("utf-8")
     assert f"Function: {FUNCTION_ARN}" in capsys.readouterr().out
+
+
+def test_an_alarm_email_becomes_the_templates_parameter(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cfnlint.api import decode_str
+
+    template, _ = decode_str(TEMPLATE.read_text(encoding="utf-8"))
+    pattern = template["Parameters"]["AlarmEmail"]["AllowedPattern"]
+    main(["deploy", "--skill-id", SKILL_ID, "--alarm-email", "ops@nocontact.example",
+          "--dry-run"])
+    monkeypatch.setenv("NOCONTACT_ALARM_EMAIL", "night@nocontact.example")
+    main(["deploy", "--skill-id", SKILL_ID, "--dry-run"])
+
+    sam = [line for line in capsys.readouterr().out.splitlines() if "sam deploy" in line]
+    assert "NamePrefix=no-contact-companion AlarmEmail=ops@nocontact.example" in sam[0]
+    assert "AlarmEmail=night@nocontact.example" in sam[1]
+    assert re.fullmatch(pattern, "ops@nocontact.example")
+
+
+def test_without_an_alarm_email_the_template_keeps_its_default(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["deploy", "--skill-id", SKILL_ID, "--dry-run"])
+
+    assert "AlarmEmail" not in capsys.readouterr().out
+
+
+def test_an_alarm_email_sns_cannot_use_is_refused_before_anything_runs(bare_machine: Path) -> None:
+    marker = install_sam(bare_machine)
+
+    message = deploy_error("--skill-id", SKILL_ID, "--alarm-email", "ops at example")
+
+    assert "'ops at example' is not an e-mail address; pass --alarm-email" in message
+    assert not marker.exists()

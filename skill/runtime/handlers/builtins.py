@@ -24,7 +24,6 @@ from skill.runtime.handlers.replies import (
     restrict_speech, send,
 )
 from skill.runtime.handlers.topics import topic_prompt
-from skill.runtime.metrics import count
 from skill.runtime.intents import (
     CANCEL, FALLBACK, HELP, LOOP_OFF, LOOP_ON, NAVIGATE_HOME, SHUFFLE_OFF, SHUFFLE_ON, STOP,
 )
@@ -102,7 +101,6 @@ class ErrorHandler(AbstractExceptionHandler):
             type(exception).__name__,
             "".join(traceback.format_tb(exception.__traceback__)),
         )
-        count(handler_input, "Errors")
         handler_input.response_builder = ResponseFactory()
         reply = apology(self.resources.guidebook.words)
         return send(handler_input, restrict_speech(request_type(handler_input), reply))

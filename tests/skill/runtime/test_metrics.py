@@ -1,20 +1,26 @@
-"""skill/runtime/metrics.py: every request leaves EMF records in the function's log, holding
-counts, a duration and the locale, and never an id, a slot value, a token or words said."""
+"""skill/runtime/metrics.py: every request leaves one EMF record in the function's log, holding
+counts, a duration, the locale and the family, and never an id, a slot value, a token or words
+said; an error a handler raised is counted too; skills other than the Lambda write none."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 
 from skill.runtime import metrics
+from skill.runtime.builder import build_skill
+from skill.runtime.config import SkillConfig
 from tests.skill.conftest import (
-    SKILL_ID, USER_ID, Device, Handler, Session, event, intent, launch, topic_slot,
+    SKILL_ID, USER_ID, Device, Handler, Session, event, handler_for, intent, launch, topic_slot,
 )
 
 ALLOWED_METRICS = {"Answers", "Fallbacks", "CrisisAnswers", "SectionsStarted", "SectionsFinished",
                    "ReflectionsFinished", "RemindersSet", "Errors", "Duration"}
+DIMENSION_SETS = [["service"], ["service", "locale"], ["service", "family"]]
 ALLOWED_KEYS = {"_aws", "service", "locale", "family", *ALLOWED_METRICS}
 DANGER = "my stepdad keeps hurting me"
 
@@ -32,11 +38,32 @@ def value(number: float | list[float]) -> float:
     return sum(number) if isinstance(number, list) else number
 
 
+@pytest.fixture(scope="module")
+def measured_skill(audio_config: SkillConfig) -> Handler:
+    """The skill as the Lambda builds it: recording its metrics."""
+    return handler_for(build_skill(replace(audio_config, metrics=True)))
+
+
+class BrokenStore(AbstractPersistenceAdapter):
+    """Listening positions that cannot be read: the guide's handlers fail."""
+
+    def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
+        raise RuntimeError("the table is unreachable")
+
+    def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        raise RuntimeError("the table is unreachable")
+
+    def delete_attributes(self, request_envelope: Any) -> None:
+        raise RuntimeError("the table is unreachable")
+
+
 @pytest.fixture
-def conversation(audio_skill: Handler, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+def conversation(
+    measured_skill: Handler, capsys: pytest.CaptureFixture[str]
+) -> list[dict[str, Any]]:
     """A conversation with danger said in a slot, then the records it left in the log."""
     capsys.readouterr()
-    session = Session(audio_skill, Device(locale="en-GB"))
+    session = Session(measured_skill, Device(locale="en-GB"))
     session.send(launch(), new=True)
     session.say("TopicIntent", topic=topic_slot("guilt", "guilt-trips"))
     session.say("TopicIntent", topic=topic_slot(DANGER))
@@ -47,10 +74,10 @@ def conversation(audio_skill: Handler, capsys: pytest.CaptureFixture[str]) -> li
     return records(capsys.readouterr().out)
 
 
-def test_every_record_holds_only_counts_a_duration_and_the_locale(
+def test_every_request_leaves_one_record_of_counts_a_duration_the_locale_and_the_family(
     conversation: list[dict[str, Any]]
 ) -> None:
-    assert conversation
+    assert len(conversation) == 6
     for record in conversation:
         text = json.dumps(record)
         assert set(record) <= ALLOWED_KEYS, record
@@ -60,22 +87,47 @@ def test_every_record_holds_only_counts_a_duration_and_the_locale(
         directive = record["_aws"]["CloudWatchMetrics"][0]
         assert directive["Namespace"] == metrics.NAMESPACE
         assert {m["Name"] for m in directive["Metrics"]} <= ALLOWED_METRICS
-        assert {d for dims in directive["Dimensions"] for d in dims} <= {"service", "locale", "family"}
+        assert directive["Dimensions"] == DIMENSION_SETS
+        assert [list(dims) for dims in metrics.DIMENSION_SETS] == DIMENSION_SETS
+        assert record["service"] == metrics.SERVICE
 
 
 def test_the_crisis_answer_the_fallback_and_a_started_section_are_counted(
     conversation: list[dict[str, Any]]
 ) -> None:
-    by_locale = [r for r in conversation if "locale" in r]
-    total = {name: sum(value(r.get(name, 0)) for r in by_locale) for name in ALLOWED_METRICS}
+    total = {name: sum(value(r.get(name, 0)) for r in conversation) for name in ALLOWED_METRICS}
 
-    assert {r["locale"] for r in by_locale} == {"en-GB"}
+    assert {r["locale"] for r in conversation} == {"en-GB"}
     assert total["Answers"] == 5
     assert total["CrisisAnswers"] == 1 and total["Fallbacks"] == 1
-    assert total["SectionsStarted"] == 1
-    assert all(value(r["Duration"]) >= 0 for r in by_locale)
-    families = sorted(r["family"] for r in conversation if "family" in r)
-    assert families == ["fallback", "launch", "listening", "topic", "topic"]
+    assert total["SectionsStarted"] == 1 and total["Errors"] == 0
+    assert all(value(r["Duration"]) >= 0 for r in conversation)
+    families = sorted(r["family"] for r in conversation)
+    assert families == ["event", "fallback", "launch", "listening", "topic", "topic"]
+
+
+def test_an_error_a_handler_raised_is_answered_and_counted_once(
+    audio_config: SkillConfig, capsys: pytest.CaptureFixture[str]
+) -> None:
+    skill = handler_for(build_skill(replace(audio_config, metrics=True), BrokenStore()))
+    capsys.readouterr()
+
+    said = Session(skill).say("ContinueListeningIntent")
+
+    found = records(capsys.readouterr().out)
+    assert said.text  # the apology
+    assert [(value(r.get("Errors", 0)), value(r["Answers"]), r["family"]) for r in found] == [
+        (1, 1, "listening")
+    ]
+
+
+def test_a_skill_other_than_the_lambda_writes_no_records(
+    audio_skill: Handler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    Session(audio_skill).send(launch(), new=True)
+
+    assert records(capsys.readouterr().out) == []
 
 
 @pytest.mark.parametrize(
@@ -98,4 +150,5 @@ def test_the_lambda_writes_a_record_even_for_a_request_it_cannot_read(
     lambda_handler({"request": {"type": "IntentRequest", "intent": 7}}, None)
 
     found = records(capsys.readouterr().out)
-    assert [value(r.get("Errors", 0)) for r in found] == [1]
+    assert [(value(r.get("Errors", 0)), r["family"]) for r in found] == [(1, metrics.UNREADABLE)]
+    assert value(found[0]["Duration"]) >= 0
