@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "scripts.serve",
     "scripts.deploy",
     "scripts.preflight",
+    "scripts.stats",
     "scripts.say",
     "scripts.run",
 )

@@ -57,6 +57,10 @@ _FAMILIES = {
     "SetReminderIntent": "reminders", "ListRemindersIntent": "reminders",
     "StopRemindersIntent": "reminders",
 }
+# Every family `family` names, and the unreadable request's.
+FAMILIES = tuple(dict.fromkeys(
+    ("launch", *_FAMILIES.values(), "topic", "navigation", "other", "event", UNREADABLE)
+))
 
 
 def family(request_type: str, intent: str | None) -> str:

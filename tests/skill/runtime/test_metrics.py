@@ -152,3 +152,19 @@ def test_the_lambda_writes_a_record_even_for_a_request_it_cannot_read(
     found = records(capsys.readouterr().out)
     assert [(value(r.get("Errors", 0)), r["family"]) for r in found] == [(1, metrics.UNREADABLE)]
     assert value(found[0]["Duration"]) >= 0
+
+
+def test_every_family_a_request_can_have_is_one_stats_and_the_dashboard_know() -> None:
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[3] / "skill-package" / "interactionModels"
+    names = {intent["name"] for path in package.rglob("*.json")
+             for intent in json.loads(path.read_text())["interactionModel"]["languageModel"][
+                 "intents"]}
+    kinds = ("LaunchRequest", "SessionEndedRequest", "AudioPlayer.PlaybackStarted")
+
+    found = {metrics.family("IntentRequest", name) for name in names}
+    found |= {metrics.family(kind, None) for kind in kinds}
+
+    assert found <= set(metrics.FAMILIES)
+    assert "other" not in found  # every intent of the model has a family of its own
