@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from cfnlint.api import decode_str, lint
 
-from scripts.package_lambda import DEFAULT_OUT, LAMBDA_PYTHON
+from scripts.package_lambda import DEFAULT_OUT, LAMBDA_ARCHITECTURE, LAMBDA_PYTHON
 from skill.runtime import metrics
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
@@ -133,6 +133,7 @@ def test_the_function_runs_the_packaged_skill_within_alexas_time_limit(
     function = of_type(resources, "AWS::Serverless::Function")["Properties"]
 
     assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
+    assert function["Architectures"] == [LAMBDA_ARCHITECTURE]  # the bundle's wheels run there
     assert function["Handler"] == "skill.runtime.lambda_function.lambda_handler"
     assert (TEMPLATE_PATH.parent / function["CodeUri"]).resolve() == DEFAULT_OUT
     assert function["Timeout"] < 8  # Alexa waits 8 seconds for an answer
