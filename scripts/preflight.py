@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from skill.preflight.findings import Finding
 
 DEFAULT_STORE = Path(".nocontact/audio")
 # Clip URLs in the answers need a host; none is fetched.
@@ -37,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "s3://bucket/prefix; default: .nocontact/audio when it has been built).")
     parser.add_argument("--tests", type=Path, help="The tests folder every intent must be "
                         "named in (default: ./tests when there is one).")
+    parser.add_argument("--locale", action="append", help="Check only this locale (repeat for "
+                        "more; default: every locale of the package). Certification checks them "
+                        "all.")
     parser.set_defaults(handler=preflight)
 
 
@@ -48,26 +56,34 @@ def preflight(args: argparse.Namespace) -> int:
 
     try:
         package = read_package(args.skill_package)
+        if args.locale:
+            package = package.only(args.locale)
     except PackageError as error:
         raise SystemExit(f"nocontact preflight: {error}") from None
     guidebook = load_guidebook()
     store = args.store or (str(DEFAULT_STORE) if (DEFAULT_STORE / "manifest.json").is_file()
                            else None)
     tests = args.tests or (Path("tests") if Path("tests").is_dir() else None)
-    findings = [
-        *check_package(package, guidebook, tests),
-        *check_skill(package, guidebook, _skill_transport(store)),
-        *check_audio(store, _audio_problems),
-    ]
+    findings = _printed(check_package(package, guidebook, tests))
+    print(f"Asking the skill everything in {len(package.models)} locales, and resolving the "
+          "example phrases with the simulator...", file=sys.stderr)
+    findings += _printed(check_skill(package, guidebook, _skill_transport(store)))
+    findings += _printed(check_audio(store, _audio_problems))
     if args.skill_id:
-        findings += _amazon(args.skill_id, args.stage, list(package.listings))
+        findings += _printed(_amazon(args.skill_id, args.stage, list(package.listings)))
     report = Report(tuple(findings))
-    for finding in report.findings:
-        print(finding.line())
     failures = sum(f.failed for f in report.findings)
+    scope = f" in {', '.join(args.locale)} only" if args.locale else ""
     print(f"{'Ready to submit' if report.ok else f'{failures} to fix before submitting'}: "
-          f"{len(report.findings)} checks.")
+          f"{len(report.findings)} checks{scope}.")
     return 0 if report.ok else 1
+
+
+def _printed(findings: list[Finding]) -> list[Finding]:
+    """Print each finding's line as its checks finish, and pass them on."""
+    for finding in findings:
+        print(finding.line(), flush=True)
+    return findings
 
 
 def _skill_transport(store: str | None):

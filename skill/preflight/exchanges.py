@@ -2,7 +2,8 @@
 of a custom slot, a time for a time slot, and none), asked on a device with AudioPlayer and on
 one without, in a new session; the built-in intents (yes, no, next, help, stop...) again after
 the welcome and after each section, where what they mean changes; the whole guide and a guided
-reflection played through on a device with AudioPlayer.
+reflection played through on a device with AudioPlayer. Intents are sent as Alexa sends them
+once understood: nothing here resolves words (only `phrases` does).
 
 Requests go through a `Transport` (request JSON to response JSON), so the skill is the one in
 this process or a running server, and a test can plant a fault in it.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from skill.runtime.intents import GUIDED_REFLECTION, PLAY_GUIDE
 from skill.simulator import envelopes
 from skill.simulator.device import DeviceState, Exchange, SimulatedDevice, Transport
 from skill.simulator.envelopes import Caller, Player, Session
@@ -66,8 +68,8 @@ def explore(
         for device in devices:
             asked += _conversations(send, model, locale, device)
             if device == "echo":
-                asked += _played_through(send, model, locale, "play the whole guide")
-                asked += _played_through(send, model, locale, "guide me through a reflection")
+                asked += _played_through(send, model, locale, PLAY_GUIDE)
+                asked += _played_through(send, model, locale, GUIDED_REFLECTION)
     return asked
 
 
@@ -114,13 +116,17 @@ def _conversations(send: Transport, model: InteractionModel, locale: str, device
     return asked
 
 
-def _played_through(send: Transport, model: InteractionModel, locale: str, said: str) -> list[Asked]:
-    """Start something that plays, then let every stream finish, as a device reports it."""
+def _played_through(send: Transport, model: InteractionModel, locale: str, name: str) -> list[Asked]:
+    """Start something that plays (an intent, its slots empty), then let every stream finish,
+    as a device reports it."""
     device = SimulatedDevice(model, send, DeviceState(caller=Caller.new(locale=locale)))  # type: ignore[arg-type]
-    exchanges = device.say(said)
+    intent = model.intent(name)
+    if intent is None:
+        return []
+    exchanges = device.ask(next(variants(model, intent)))
     for _ in range(MAX_STREAMS):
         finished = device.finish_stream()
         if not finished:
             break
         exchanges += finished
-    return [Asked(locale, "echo", f"playing ({said})", e) for e in exchanges]
+    return [Asked(locale, "echo", f"playing ({name})", e) for e in exchanges]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,20 @@ class SkillPackage:
     def endpoint(self) -> str | None:
         """The skill's endpoint URI, once a deployment has set one."""
         return self.manifest.get("apis", {}).get("custom", {}).get("endpoint", {}).get("uri")
+
+    def only(self, locales: list[str]) -> SkillPackage:
+        """The package as if it held only these locales (their listings and models)."""
+        unknown = [locale for locale in locales if locale not in self.models]
+        if unknown:
+            raise PackageError(f"{self.root} has no {', '.join(unknown)}; its locales are "
+                               f"{', '.join(sorted(self.models))}")
+        manifest = copy.deepcopy(self.manifest)
+        listings = manifest.get("publishingInformation", {}).get("locales", {})
+        for locale in list(listings):
+            if locale not in locales:
+                del listings[locale]
+        return replace(self, manifest=manifest,
+                       models={locale: self.models[locale] for locale in locales})
 
     @property
     def interfaces(self) -> set[str]:

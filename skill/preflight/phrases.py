@@ -1,5 +1,8 @@
 """Example phrases, as the certification team tries them (functional test 3.1): each resolves,
-with the simulator's resolver, to the intent whose sample it is, and the skill answers it."""
+with the simulator's resolver, to the intent whose sample it is, and the skill answers it.
+
+`heard` is the preflight's one use of the simulator's understanding of words.
+"""
 
 from __future__ import annotations
 
@@ -14,33 +17,58 @@ from skill.simulator.device import Transport
 from skill.simulator.envelopes import Caller, Player, Session
 from skill.simulator.language_model import InteractionModel, normalize
 from skill.simulator.phrasings import CONNECTING_WORDS, INVOCATION_PREFIXES
-from skill.simulator.resolver import resolve_utterance
+from skill.simulator.resolver import Utterance, resolve_utterance
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def heard(model: InteractionModel, locale: str, phrase: str) -> Utterance:
+    """What Alexa would hear in a phrase said to a device of this locale: the simulator's
+    understanding of it."""
+    return resolve_utterance(model, phrase)
 
 
 def meant_intent(model: dict[str, Any], request: str) -> str | None:
-    """The intent one of whose samples, slots filled with their listed values, is `request`."""
-    values = {
+    """The intent one of whose samples, slots filled with their listed values, is `request`
+    (a slot of a built-in type takes any words)."""
+    words = tuple(normalize(request).split())
+    values = _slot_values(model)
+    for intent in model.get("intents", ()):
+        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
+        for sample in intent.get("samples", ()):
+            if _fits(tuple(normalize(sample).split()), words, kinds, values):
+                return intent["name"]
+    return None
+
+
+def _slot_values(model: dict[str, Any]) -> dict[str, list[tuple[str, ...]]]:
+    """Each custom slot type's values and synonyms, as words."""
+    return {
         kind["name"]: [
-            normalize(text)
+            tuple(normalize(text).split())
             for value in kind.get("values", ())
             for text in (value["name"]["value"], *value["name"].get("synonyms", ()))
         ]
         for kind in model.get("types", ())
     }
-    heard = normalize(request)
-    for intent in model.get("intents", ()):
-        kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
-        for sample in intent.get("samples", ()):
-            pattern = re.escape(normalize(sample).replace("{", "\x00").replace("}", "\x01"))
-            pattern = re.sub(
-                "\x00(\\w+)\x01",
-                lambda m: "(?:" + "|".join(map(re.escape, values.get(kinds.get(m[1], ""), ())))
-                + ")" if kinds.get(m[1], "") in values else ".+",
-                pattern,
-            )
-            if re.fullmatch(pattern, heard):
-                return intent["name"]
-    return None
+
+
+def _fits(
+    sample: tuple[str, ...], words: tuple[str, ...], kinds: Mapping[str, str],
+    values: Mapping[str, list[tuple[str, ...]]],
+) -> bool:
+    """Whether the sample's words, each slot filled, are exactly `words`."""
+    if not sample:
+        return not words
+    head, rest = sample[0], sample[1:]
+    slot = _SLOT.fullmatch(head)
+    if slot is None:
+        return bool(words) and words[0] == head and _fits(rest, words[1:], kinds, values)
+    listed = values.get(kinds.get(slot[1], ""))
+    if listed is None:
+        return any(_fits(rest, words[n:], kinds, values) for n in range(1, len(words) + 1))
+    return any(words[:len(value)] == value and _fits(rest, words[len(value):], kinds, values)
+               for value in listed if value)
 
 
 def request_part(phrase: str, invocation: str) -> str:
@@ -88,16 +116,16 @@ def _phrase_problem(
     if request and meant is None:
         return (f"{request!r} is no sample of any intent; use a sample utterance "
                 "(content/phrasings.yaml or a section's phrasings)")
-    heard = resolve_utterance(resolver_model, phrase)
-    got = heard.intent.name if heard.intent else None
-    if not heard.invoked:
+    utterance = heard(resolver_model, locale, phrase)
+    got = utterance.intent.name if utterance.intent else None
+    if not utterance.invoked:
         return "does not name the skill in a form Alexa hears"
     if got != meant:
         return f"resolves to {got or 'a launch'}, not {meant or 'a launch'}"
     caller, now = Caller.new(locale=locale), datetime.now(UTC)  # type: ignore[arg-type]
     envelope = (
-        envelopes.launch_request(caller, Session(), Player(), now) if heard.intent is None
-        else envelopes.intent_request(caller, Session(), Player(), heard.intent, now)
+        envelopes.launch_request(caller, Session(), Player(), now) if utterance.intent is None
+        else envelopes.intent_request(caller, Session(), Player(), utterance.intent, now)
     )
     said = " ".join(re.sub(r"<[^>]+>", " ", _speech(send(envelope))).split())
     if not said or fallback_words in said or (error_words and error_words in said):

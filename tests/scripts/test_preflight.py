@@ -63,8 +63,19 @@ def test_a_planted_problem_makes_preflight_exit_1_naming_the_fix(
     (package / "skill.json").write_text(json.dumps(manifest))
     monkeypatch.chdir(tmp_path)
 
-    code = main(["preflight", "--skill-package", str(package)])
+    code = main(["preflight", "--skill-package", str(package), "--locale", "en-GB"])
 
     out = capsys.readouterr().out
     assert code == 1
-    assert "'bake a cake' is no sample of any intent; use a sample utterance" in out
+    assert "FAIL  example phrases work: en-GB 'Alexa, ask no contact companion to bake a cake': " \
+        "'bake a cake' is no sample of any intent; use a sample utterance" in out
+    assert "en-US" not in out
+    assert out.splitlines()[-1].endswith("checks in en-GB only.")
+
+
+def test_a_locale_the_package_lacks_is_one_sentence() -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["preflight", "--skill-package", str(ROOT / "skill-package"), "--locale", "fr-FR"])
+
+    assert "has no fr-FR; its locales are en-AU, en-CA, en-GB, en-IN, en-US" in str(
+        stopped.value.code)
