@@ -116,7 +116,9 @@ def _conversations(send: Transport, model: InteractionModel, locale: str, device
     return asked
 
 
-def _played_through(send: Transport, model: InteractionModel, locale: str, name: str) -> list[Asked]:
+def _played_through(
+    send: Transport, model: InteractionModel, locale: str, name: str
+) -> list[Asked]:
     """Start something that plays (an intent, its slots empty), then let every stream finish,
     as a device reports it."""
     device = SimulatedDevice(model, send, DeviceState(caller=Caller.new(locale=locale)))  # type: ignore[arg-type]

@@ -39,7 +39,9 @@ def _slug(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name.lower())
 
 
-def queries(locales: Sequence[str], families: Sequence[str], function_name: str) -> tuple[Query, ...]:
+def queries(
+    locales: Sequence[str], families: Sequence[str], function_name: str
+) -> tuple[Query, ...]:
     """Every query `nocontact stats` asks."""
     service = (("service", SERVICE),)
     return (

@@ -26,7 +26,8 @@ def test_the_numbers_the_skill_logged_are_printed(
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("The last 7 days, to ")
-    assert f"  requests            {EXPECTED['requests']} ({EXPECTED['answers']} answered" in lines[1]
+    requests, answers = EXPECTED["requests"], EXPECTED["answers"]
+    assert f"  requests            {requests} ({answers} answered" in lines[1]
     assert lines[2].startswith("  errors              0 (0.0% of requests")
     assert lines[3] == f"  crisis lines given  {EXPECTED['crisis']}"
     assert lines[4].startswith("  answer time         p50 ") and "p99 " in lines[4]
