@@ -202,6 +202,18 @@ class GuidedReflection(Frozen):
     chime: bool = True
 
 
+class PrivacyText(Frozen):
+    """The privacy policy the skill publishes beside its audio; `{name}` is the skill's name
+    and `{contact}` how to reach its operator, given when it is deployed."""
+
+    title: str = NonEmpty
+    summary: str = NonEmpty
+    kept: str = NonEmpty
+    never_kept: str = NonEmpty
+    deletion: str = NonEmpty
+    contact: str = Field(pattern=r"\{contact\}")
+
+
 class SkillText(Frozen):
     """The skill's own words: welcome, help, disclaimer, crisis resources."""
 
@@ -230,7 +242,7 @@ class SkillText(Frozen):
     forget_failed: str = NonEmpty
     place_unreachable: str = NonEmpty
     screen_hint: str = NonEmpty
-    privacy_policy_url: str = Field(pattern=r"^https://")
+    privacy: PrivacyText
     listing: Listing
     crisis: Crisis
     reminders: ReminderText

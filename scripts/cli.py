@@ -18,6 +18,8 @@ COMMAND_MODULES = (
     "scripts.feed",
     "scripts.serve",
     "scripts.deploy",
+    "scripts.preflight",
+    "scripts.stats",
     "scripts.say",
     "scripts.run",
 )

@@ -2,8 +2,9 @@
 
 One run writes skill-package/ and the compiled guide from content/, packages the Lambda bundle,
 deploys infra/template.yaml with the SAM CLI (audio bucket, CloudFront, the function, the
-DynamoDB table), publishes the audio into the new bucket, and sets the function as the skill's
-endpoint in skill-package/skill.json, ready for `ask deploy`.
+DynamoDB table, the dashboard and alarms), publishes the audio and the privacy policy into the
+new bucket, and sets the function as the skill's endpoint and the policy's CloudFront address
+as its privacy policy URL in skill-package/skill.json, ready for `ask deploy`.
 """
 
 from __future__ import annotations
@@ -21,13 +22,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from skill.exports.privacy_policy import PRIVACY_POLICY_KEY
+
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "infra" / "template.yaml"
 BUNDLE = ROOT / "dist" / "lambda.zip"
 DEFAULT_STACK = "no-contact-companion"
 SKILL_ID = re.compile(r"^amzn1\.ask\.skill\.[0-9a-f-]+$")
+# The privacy policy, published beside the audio and served by CloudFront.
+POLICY_URL = f"<AudioBaseUrl>/{PRIVACY_POLICY_KEY}"
 # The stack name also prefixes the function, table and log group (the template's NamePrefix).
 STACK_NAME = re.compile(r"^[a-z][a-z0-9-]{2,40}$")
+# The template's AlarmEmail pattern: an address SNS can send to, checked before anything runs.
+ALARM_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # What the audio build imports: present in the project's virtualenv with the audio extra.
 AUDIO_MODULES = ("piper", "pydub", "boto3", "imageio_ffmpeg")
 INSTALL_HINTS = {
@@ -51,6 +58,10 @@ class DeployOptions:
     profile: str | None = None
     skill_package: Path = Path("skill-package")
     with_audio: bool = True
+    # How listeners reach the operator about their data, printed in the privacy policy.
+    privacy_contact: str = ""
+    # Who the stack's alarms e-mail (the template's AlarmEmail); "" for no one yet.
+    alarm_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="Where to write the skill package for the ASK CLI.",
     )
     parser.add_argument(
+        "--privacy-contact",
+        help="An e-mail address or https:// page where listeners can ask about their data, "
+        "printed in the privacy policy deploy publishes; default: $NOCONTACT_PRIVACY_CONTACT.",
+    )
+    parser.add_argument(
+        "--alarm-email",
+        help="An e-mail address the stack's alarms (error rate, slow answers, throttles) tell; "
+        "Amazon SNS asks it to confirm first. Default: $NOCONTACT_ALARM_EMAIL, else none.",
+    )
+    parser.add_argument(
         "--skip-audio",
         action="store_true",
         help="Deploy the skill only; leave the audio in the bucket as it is.",
@@ -123,6 +144,8 @@ def deploy_command(args: argparse.Namespace) -> int:
             profile=args.profile,
             skill_package=args.skill_package,
             with_audio=not args.skip_audio,
+            privacy_contact=resolve_privacy_contact(args.privacy_contact, os.environ),
+            alarm_email=resolve_alarm_email(args.alarm_email, os.environ),
         )
         if args.dry_run:
             for step in plan(options):
@@ -148,6 +171,34 @@ def resolve_skill_id(given: str | None, environ: Mapping[str, str], ask_states: 
             "(the Alexa developer console shows it under the skill's name)"
         )
     return skill_id
+
+
+def resolve_privacy_contact(given: str | None, environ: Mapping[str, str]) -> str:
+    """The operator's contact for the privacy policy, from the option or the environment."""
+    from skill.exports.privacy_policy import check_contact
+
+    contact = given or environ.get("NOCONTACT_PRIVACY_CONTACT", "")
+    if not contact.strip():
+        raise DeployError(
+            "the privacy policy needs a contact; pass --privacy-contact with an e-mail address "
+            "or https:// page where listeners can ask about their data (or set "
+            "NOCONTACT_PRIVACY_CONTACT)"
+        )
+    try:
+        return check_contact(contact)
+    except ValueError as error:
+        raise DeployError(str(error)) from None
+
+
+def resolve_alarm_email(given: str | None, environ: Mapping[str, str]) -> str:
+    """The address the alarms tell, from the option or the environment; "" for none."""
+    address = (given or environ.get("NOCONTACT_ALARM_EMAIL", "")).strip()
+    if address and not ALARM_EMAIL.fullmatch(address):
+        raise DeployError(
+            f"{address!r} is not an e-mail address; pass --alarm-email with one, or leave it "
+            "out and subscribe to the stack's AlarmTopic later"
+        )
+    return address
 
 
 def check_stack_name(name: str) -> str:
@@ -177,7 +228,8 @@ def plan(options: DeployOptions) -> list[str]:
         f"run: {shlex.join(sam_deploy_command(options))}",
         f"run: {shlex.join(sam_outputs_command(options))}",
         *audio,
-        f"run: {shlex.join(model_command(options.skill_package, '<FunctionArn>'))}",
+        f"publish the privacy policy to s3://<BucketName>/{PRIVACY_POLICY_KEY}",
+        f"run: {shlex.join(model_command(options.skill_package, '<FunctionArn>', POLICY_URL))}",
     ]
 
 
@@ -195,8 +247,30 @@ def deploy(options: DeployOptions) -> None:
     outputs = StackOutputs.from_sam(run(sam_outputs_command(options), options, capture=True))
     if options.with_audio:
         run(audio_command(outputs.bucket_name), options)
-    run(model_command(options.skill_package, outputs.function_arn), options)
+    policy_url = publish_privacy_policy(outputs, options)
+    run(model_command(options.skill_package, outputs.function_arn, policy_url), options)
     _report(outputs, options)
+
+
+def publish_privacy_policy(outputs: StackOutputs, options: DeployOptions) -> str:
+    """Write the privacy policy into the audio bucket; returns its CloudFront address."""
+    import boto3
+
+    from audio.errors import AudioError
+    from audio.stores import S3Store
+    from content import default_guide
+    from skill.exports.privacy_policy import privacy_policy_html
+
+    page = privacy_policy_html(default_guide(), options.privacy_contact).encode("utf-8")
+    session = boto3.Session(profile_name=options.profile, region_name=options.region)
+    store = S3Store(outputs.bucket_name, client=session.client("s3"))
+    print(f"$ publish {store.uri(PRIVACY_POLICY_KEY)}", flush=True)
+    try:
+        store.put(PRIVACY_POLICY_KEY, page, content_type="text/html; charset=utf-8",
+                  cache_control="no-cache")
+    except AudioError as error:
+        raise DeployError(f"{error}; run nocontact deploy again") from None
+    return f"{outputs.audio_base_url.rstrip('/')}/{PRIVACY_POLICY_KEY}"
 
 
 def require_tool(name: str) -> None:
@@ -254,6 +328,7 @@ def sam_deploy_command(options: DeployOptions) -> list[str]:
         "--capabilities", "CAPABILITY_IAM", "--resolve-s3", "--no-confirm-changeset",
         "--no-fail-on-empty-changeset", "--parameter-overrides", f"SkillId={options.skill_id}",
         f"NamePrefix={options.stack_name}",
+        *([f"AlarmEmail={options.alarm_email}"] if options.alarm_email else []),
         *_aws_options(options),
     ]  # fmt: skip
 
@@ -271,11 +346,17 @@ def audio_command(bucket: str) -> list[str]:
     return [sys.executable, "-m", "scripts.cli", "build", "--store", f"s3://{bucket}"]
 
 
-def model_command(skill_package: Path, endpoint: str | None = None) -> list[str]:
-    """`nocontact model`: skill.json (with the endpoint, when given), the interaction models
-    and skill/runtime/guidebook.json."""
+def model_command(
+    skill_package: Path, endpoint: str | None = None, privacy_policy_url: str | None = None
+) -> list[str]:
+    """`nocontact model`: skill.json (with the endpoint and the privacy policy's address,
+    when given), the interaction models and skill/runtime/guidebook.json."""
     command = [sys.executable, "-m", "scripts.cli", "model", "--out", str(skill_package)]
-    return [*command, "--endpoint", endpoint] if endpoint else command
+    if endpoint:
+        command += ["--endpoint", endpoint]
+    if privacy_policy_url:
+        command += ["--privacy-policy-url", privacy_policy_url]
+    return command
 
 
 def _aws_options(options: DeployOptions) -> list[str]:

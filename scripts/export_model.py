@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "skill.json already names, if any; `nocontact deploy` sets it).",
     )
     parser.add_argument(
+        "--privacy-policy-url",
+        help="HTTPS address of the skill's privacy policy for skill.json (default: the one the "
+        "package's skill.json already names, if any; `nocontact deploy` publishes the policy "
+        "and sets it).",
+    )
+    parser.add_argument(
         "--guidebook",
         type=Path,
         help="Where to write the compiled guide (default: skill/runtime/guidebook.json, which the "
@@ -44,20 +50,24 @@ def export_model(args: argparse.Namespace) -> int:
     from skill.exports.icons import write_icons
     from skill.exports.interaction_model import (
         check_endpoint,
+        check_privacy_policy_url,
         package_endpoint,
         package_files,
+        package_privacy_policy_url,
         write_package,
     )
     from skill.runtime.guidebook import GUIDEBOOK_PATH
 
     try:
         endpoint = args.endpoint and check_endpoint(args.endpoint)
+        policy = args.privacy_policy_url and check_privacy_policy_url(args.privacy_policy_url)
     except ValueError as error:
         raise SystemExit(f"nocontact model: {error}") from None
     endpoint = endpoint or package_endpoint(args.out / "skill.json")
+    policy = policy or package_privacy_policy_url(args.out / "skill.json")
     try:
         guide = default_guide()
-        files = package_files(guide, endpoint)
+        files = package_files(guide, endpoint, policy)
     except (ContentError, ValueError) as error:
         raise SystemExit(f"nocontact model: {error}; fix content/ and run it again") from None
     _print_sample_counts(files)

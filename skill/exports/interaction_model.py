@@ -38,11 +38,17 @@ SUPPORTED_VIEWPORTS = [
 ]
 
 
-def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
+def skill_manifest(
+    guide: Guide, endpoint: str | None = None, privacy_policy_url: str | None = None
+) -> dict[str, Any]:
     """skill.json: store listing (with the health disclaimer), privacy, AudioPlayer, the
     reminders permission, the reflection task Routines start, and the SkillDisabled event, on
     which the skill deletes the listener's place in the guide (reminders live with Alexa, so
-    permission events would change nothing the skill keeps)."""
+    permission events would change nothing the skill keeps).
+
+    The endpoint and the privacy policy's address exist once the skill is deployed
+    (`nocontact deploy` publishes the policy beside the audio); until then both are left out.
+    """
     skill = guide.skill
     custom: dict[str, Any] = {
         "interfaces": [
@@ -74,21 +80,28 @@ def skill_manifest(guide: Guide, endpoint: str | None = None) -> dict[str, Any]:
                     'question", "next", and "I need help now" for the crisis answer.'
                 ),
             },
-            "privacyAndCompliance": {
-                "allowsPurchases": False,
-                "usesPersonalInfo": False,
-                "isChildDirected": False,
-                "isExportCompliant": True,
-                "containsAds": False,
-                "locales": {
-                    locale: {"privacyPolicyUrl": skill.privacy_policy_url} for locale in LOCALES
-                },
-            },
+            "privacyAndCompliance": _privacy(privacy_policy_url),
             "apis": {"custom": custom},
             "permissions": [{"name": REMINDERS_SCOPE}],
             "events": events,
         }
     }
+
+
+def _privacy(privacy_policy_url: str | None) -> dict[str, Any]:
+    """The compliance answers, and the policy's address in every locale once it exists."""
+    privacy: dict[str, Any] = {
+        "allowsPurchases": False,
+        "usesPersonalInfo": False,
+        "isChildDirected": False,
+        "isExportCompliant": True,
+        "containsAds": False,
+    }
+    if privacy_policy_url:
+        privacy["locales"] = {
+            locale: {"privacyPolicyUrl": privacy_policy_url} for locale in LOCALES
+        }
+    return privacy
 
 
 def _listing(guide: Guide, locale: str) -> dict[str, Any]:
@@ -100,26 +113,30 @@ def _listing(guide: Guide, locale: str) -> dict[str, Any]:
         "name": skill.name,
         "summary": skill.listing.summary,
         "description": f"{skill.listing.description}\n\n{' '.join(numbers)}",
+        # Amazon shows at most three; the first opens the skill.
         "examplePhrases": [
             f"Alexa, open {invocation}",
             f"Alexa, ask {invocation} for help with guilt",
             f"Alexa, ask {invocation} to give me a reflection question",
-            f"Alexa, ask {invocation} to remind me to reflect every day at 8 pm",
         ],
         "keywords": list(skill.listing.keywords),
         **icon_uris(),
     }
 
 
-def package_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
+def package_files(
+    guide: Guide, endpoint: str | None = None, privacy_policy_url: str | None = None
+) -> dict[str, str]:
     """Every generated file's path (relative to the package folder) and exact text."""
-    return {**manifest_files(guide, endpoint), **model_files(guide)}
+    return {**manifest_files(guide, endpoint, privacy_policy_url), **model_files(guide)}
 
 
-def manifest_files(guide: Guide, endpoint: str | None = None) -> dict[str, str]:
+def manifest_files(
+    guide: Guide, endpoint: str | None = None, privacy_policy_url: str | None = None
+) -> dict[str, str]:
     """skill.json and the reflection task's definition: quick to make, unlike the models."""
     return {
-        "skill.json": _json(skill_manifest(guide, endpoint)),
+        "skill.json": _json(skill_manifest(guide, endpoint, privacy_policy_url)),
         task_path(): _json(reflection_task(guide)),
     }
 
@@ -184,12 +201,29 @@ def check_endpoint(endpoint: str) -> str:
     return endpoint
 
 
+def check_privacy_policy_url(url: str) -> str:
+    """The policy's address, if Alexa's store can link to it: https://."""
+    if not url.startswith("https://"):
+        raise ValueError(f"privacy policy URL {url!r} must be an https:// address")
+    return url
+
+
 def package_endpoint(skill_json: Path) -> str | None:
     """The endpoint a skill package's skill.json already names, or None."""
     try:
         manifest = json.loads(skill_json.read_text(encoding="utf-8"))["manifest"]
         return manifest["apis"]["custom"]["endpoint"]["uri"]
     except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def package_privacy_policy_url(skill_json: Path) -> str | None:
+    """The privacy policy address a skill package's skill.json already names, or None."""
+    try:
+        manifest = json.loads(skill_json.read_text(encoding="utf-8"))["manifest"]
+        locales = manifest["privacyAndCompliance"]["locales"]
+        return next(iter(locales.values()))["privacyPolicyUrl"]
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
         return None
 
 

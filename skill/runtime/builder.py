@@ -32,6 +32,7 @@ from skill.runtime.handlers import (
     topics,
 )
 from skill.runtime.handlers.bookmark import BookmarkInterceptor
+from skill.runtime.metrics import MetricsRecord, MetricsStart, RecordedErrors
 
 logger = logging.getLogger(__name__)
 
@@ -91,9 +92,16 @@ def build_skill(
         for handler in family(resources):
             builder.add_request_handler(handler)
     for exception_handler in builtins.exception_handlers(resources):
-        builder.add_exception_handler(exception_handler)
+        builder.add_exception_handler(
+            RecordedErrors(exception_handler) if config.metrics else exception_handler
+        )
+    if config.metrics:
+        builder.add_global_request_interceptor(MetricsStart())
     builder.add_global_response_interceptor(BookmarkInterceptor(resources))
     builder.add_global_response_interceptor(reminders.PendingReminderInterceptor())
+    if config.metrics:
+        # Last, so it counts the answer as it leaves: numbers only, never ids or words.
+        builder.add_global_response_interceptor(MetricsRecord())
     return BudgetedSkill(builder.skill_configuration, config.request_budget_seconds)
 
 

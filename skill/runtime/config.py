@@ -35,6 +35,9 @@ class SkillConfig:
     request_budget_seconds: float = REQUEST_BUDGET_SECONDS
     backend_timeout_seconds: float = BACKEND_TIMEOUT_SECONDS
     cold_start_seconds: float = COLD_START_SECONDS
+    # CloudWatch EMF records of every request on standard output (skill.runtime.metrics):
+    # the Lambda turns them on, since only its log becomes CloudWatch metrics.
+    metrics: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str], *, strict: bool = True) -> SkillConfig:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,7 +21,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope, ResponseEnvelope
 from ask_sdk_model.interfaces.audioplayer import ClearBehavior, ClearQueueDirective, StopDirective
 
-from skill.runtime import triage
+from skill.runtime import metrics, triage
 from skill.runtime.catalog import Catalog
 from skill.runtime.display import screen_directive
 from skill.runtime.guidebook import Guidebook
@@ -36,9 +37,12 @@ logger = logging.getLogger(__name__)
 class FrontDoor:
     """A built skill behind the checks that must not depend on it: danger, then parsing."""
 
-    def __init__(self, skill: CustomSkill, guidebook: Guidebook) -> None:
+    def __init__(self, skill: CustomSkill, guidebook: Guidebook, *, counted: bool = False) -> None:
         self.skill = skill
         self.guidebook = guidebook
+        # The answers given here never reach the skill's metrics interceptors, so they are
+        # counted here when the skill counts its own (skill.runtime.metrics).
+        self.counted = counted
         # The crisis answer needs the guide's words only, never its audio.
         self._resources = Resources(guidebook=guidebook, catalog=Catalog(guidebook))
 
@@ -47,17 +51,32 @@ class FrontDoor:
 
         A failure inside the skill itself propagates, for the caller to report its own way.
         """
+        started = time.perf_counter()
         if triage.calls_for_crisis(event, self.guidebook.crisis) and triage.addressed_to(
             event, self.skill.skill_id
         ):
-            return self.crisis(event)
+            answer = self.crisis(event)
+            self._count(started, {"Answers": 1, "CrisisAnswers": 1}, event, "crisis")
+            return answer
         try:
             envelope = self.skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         except (SerializationException, TypeError, ValueError):
             # What failed to parse may be something a person said, so none of it is logged.
             logger.error("A request did not have the shape of an Alexa request; apologising")
-            return self.apology(event)
+            answer = self.apology(event)
+            self.count_error(started, event)
+            return answer
         return self.skill.serializer.serialize(self.skill.invoke(envelope, context))
+
+    def count_error(self, started: float, event: Any) -> None:
+        """An apology the skill's own handlers never gave still counts, as an error."""
+        self._count(started, {"Errors": 1}, event, metrics.UNREADABLE)
+
+    def _count(self, started: float, numbers: dict[str, float], event: Any, answered: str) -> None:
+        if self.counted:
+            milliseconds = (time.perf_counter() - started) * 1000
+            locale = triage.locale_of(event) if answered != metrics.UNREADABLE else None
+            metrics.emit_safely({metrics.DURATION: milliseconds, **numbers}, locale, answered)
 
     def crisis(self, event: Any) -> dict[str, Any]:
         """The crisis answer, as the safety handler gives it, from the raw event alone."""

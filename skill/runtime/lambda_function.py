@@ -5,13 +5,16 @@ NOCONTACT_MANIFEST, NOCONTACT_AUDIO_BASE_URL, NOCONTACT_SKILL_ID, NOCONTACT_PERS
 NOCONTACT_MANIFEST_REFRESH_SECONDS (see skill.runtime.config). A setting it cannot use is logged and
 left out rather than failing every request. Danger is answered from the raw event before the
 SDK parses it (skill.runtime.front_door), and a request the skill cannot answer still gets an
-apology, never an exception. Nothing here imports the audio stack or Flask.
+apology, never an exception. Every request leaves its numbers in the log as CloudWatch EMF
+(skill.runtime.metrics). Nothing here imports the audio stack or Flask.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
+from dataclasses import replace
 from typing import Any
 
 from skill.runtime.builder import build_skill
@@ -21,13 +24,16 @@ from skill.runtime.guidebook import load_guidebook
 
 logger = logging.getLogger(__name__)
 
-SKILL = build_skill(SkillConfig.from_env(os.environ, strict=False), strict=False)
+SKILL = build_skill(
+    replace(SkillConfig.from_env(os.environ, strict=False), metrics=True), strict=False
+)
 # Danger is looked for in the raw event first, then the SDK parses the rest.
-FRONT_DOOR = FrontDoor(SKILL, load_guidebook())
+FRONT_DOOR = FrontDoor(SKILL, load_guidebook(), counted=True)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one Alexa request, given and returned as plain dicts; never raises."""
+    started = time.perf_counter()
     try:
         return FRONT_DOOR.answer(event, context)
     except Exception as error:
@@ -35,4 +41,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # the skill's error handler, so this is the SDK's own work around them (such as the
         # skill id check on a request without a context).
         logger.error("A request could not be answered (%s); apologising", type(error).__name__)
-    return FRONT_DOOR.apology(event)
+    answer = FRONT_DOOR.apology(event)
+    FRONT_DOOR.count_error(started, event)
+    return answer

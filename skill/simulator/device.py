@@ -127,6 +127,12 @@ class SimulatedDevice:
             request = envelopes.intent_request(*self._context(), intent, self._now())
         return self._exchange(request)
 
+    def ask(self, intent: ResolvedIntent) -> list[Exchange]:
+        """Send an intent already understood ("Alexa, ask <skill> to ..."), in a new session:
+        for callers that name the intent rather than words to resolve."""
+        self._set(session=Session())
+        return self._exchange(envelopes.intent_request(*self._context(), intent, self._now()))
+
     def _answer_permission(self, text: str) -> list[Exchange]:
         question = self.state.asking
         assert question is not None

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from scripts.cli import main
 from scripts.deploy import TEMPLATE, DeployError, StackOutputs
-from skill.exports.interaction_model import package_endpoint
+from skill.exports.interaction_model import package_endpoint, package_privacy_policy_url
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
+PRIVACY_CONTACT = "privacy@nocontact.example"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:no-contact-companion-skill"
 CREDENTIAL_VARIABLES = (
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
@@ -33,6 +36,7 @@ def bare_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("NOCONTACT_PRIVACY_CONTACT", PRIVACY_CONTACT)
     tools = tmp_path / "bin"
     tools.mkdir()
     monkeypatch.setenv("PATH", str(tools))
@@ -124,7 +128,9 @@ def test_a_dry_run_prints_every_step_in_order_and_changes_nothing(
         f"Would run: sam deploy --template-file {TEMPLATE} --stack-name no-contact-companion",
         "Would run: sam list stack-outputs --stack-name no-contact-companion --output json",
         "-m scripts.cli build --store 's3://<BucketName>'",
-        "-m scripts.cli model --out skill-package --endpoint '<FunctionArn>'",
+        "Would publish the privacy policy to s3://<BucketName>/privacy.html",
+        "-m scripts.cli model --out skill-package --endpoint '<FunctionArn>' "
+        "--privacy-policy-url '<AudioBaseUrl>/privacy.html'",
     ]
     assert len(steps) == len(expected)
     for step, part in zip(steps, expected, strict=True):
@@ -132,6 +138,24 @@ def test_a_dry_run_prints_every_step_in_order_and_changes_nothing(
     assert f"--parameter-overrides SkillId={SKILL_ID} NamePrefix=no-contact-companion" in steps[2]
     assert steps[2].endswith("--region eu-west-1")
     assert sorted(Path.cwd().rglob("*")) == before
+
+
+def test_without_a_privacy_contact_deploy_stops_before_anything_runs(
+    bare_machine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NOCONTACT_PRIVACY_CONTACT")
+    marker = install_sam(bare_machine)
+
+    message = deploy_error("--skill-id", SKILL_ID, "--region", "us-east-1")
+
+    assert "--privacy-contact" in message
+    assert not marker.exists()
+
+
+def test_a_privacy_contact_no_one_can_use_is_refused(bare_machine: Path) -> None:
+    message = deploy_error("--skill-id", SKILL_ID, "--privacy-contact", "nobody", "--dry-run")
+
+    assert "e-mail address or an https:// page" in message
 
 
 def test_skip_audio_leaves_the_bucket_alone(
@@ -195,15 +219,16 @@ def test_a_python_without_the_audio_stack_stops_before_sam_runs(
 
 
 @pytest.mark.slow  # nocontact model twice and the Lambda bundle, as real processes
-def test_a_deployment_runs_every_step_and_names_the_function_as_the_endpoint(
+def test_a_deployment_runs_every_step_publishes_the_policy_and_names_both_in_skill_json(
     bare_machine: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], make_bucket: Any, s3_client: Any, moto_endpoint: str,
 ) -> None:
     calls = tmp_path / "sam-calls"
+    s3_bucket = make_bucket()
     outputs = [
         {"OutputKey": "AudioBaseUrl", "OutputValue": "https://d111.cloudfront.net"},
         {"OutputKey": "FunctionArn", "OutputValue": FUNCTION_ARN},
-        {"OutputKey": "BucketName", "OutputValue": "audio-bucket"},
+        {"OutputKey": "BucketName", "OutputValue": s3_bucket},
         {"OutputKey": "TableName", "OutputValue": "no-contact-companion-listening"},
     ]
     sam = bare_machine / "sam"
@@ -215,6 +240,7 @@ def test_a_deployment_runs_every_step_and_names_the_function_as_the_endpoint(
     sam.chmod(0o755)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", moto_endpoint)
     bundle = tmp_path / "lambda.zip"
     monkeypatch.setattr("scripts.deploy.BUNDLE", bundle)
     package = tmp_path / "skill-package"
@@ -226,4 +252,44 @@ def test_a_deployment_runs_every_step_and_names_the_function_as_the_endpoint(
                                                                "list stack-outputs"]
     assert bundle.is_file()
     assert package_endpoint(package / "skill.json") == FUNCTION_ARN
+    assert package_privacy_policy_url(package / "skill.json") == (
+        "https://d111.cloudfront.net/privacy.html")
+    policy = s3_client.get_object(Bucket=s3_bucket, Key="privacy.html")
+    assert policy["ContentType"] == "text/html; charset=utf-8"
+    assert PRIVACY_CONTACT in policy["Body"].read().decode("utf-8")
     assert f"Function: {FUNCTION_ARN}" in capsys.readouterr().out
+
+
+def test_an_alarm_email_becomes_the_templates_parameter(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cfnlint.api import decode_str
+
+    template, _ = decode_str(TEMPLATE.read_text(encoding="utf-8"))
+    pattern = template["Parameters"]["AlarmEmail"]["AllowedPattern"]
+    main(["deploy", "--skill-id", SKILL_ID, "--alarm-email", "ops@nocontact.example",
+          "--dry-run"])
+    monkeypatch.setenv("NOCONTACT_ALARM_EMAIL", "night@nocontact.example")
+    main(["deploy", "--skill-id", SKILL_ID, "--dry-run"])
+
+    sam = [line for line in capsys.readouterr().out.splitlines() if "sam deploy" in line]
+    assert "NamePrefix=no-contact-companion AlarmEmail=ops@nocontact.example" in sam[0]
+    assert "AlarmEmail=night@nocontact.example" in sam[1]
+    assert re.fullmatch(pattern, "ops@nocontact.example")
+
+
+def test_without_an_alarm_email_the_template_keeps_its_default(
+    bare_machine: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["deploy", "--skill-id", SKILL_ID, "--dry-run"])
+
+    assert "AlarmEmail" not in capsys.readouterr().out
+
+
+def test_an_alarm_email_sns_cannot_use_is_refused_before_anything_runs(bare_machine: Path) -> None:
+    marker = install_sam(bare_machine)
+
+    message = deploy_error("--skill-id", SKILL_ID, "--alarm-email", "ops at example")
+
+    assert "'ops at example' is not an e-mail address; pass --alarm-email" in message
+    assert not marker.exists()

@@ -1,7 +1,8 @@
 """The Lambda bundle: only the skill's runtime, and it answers Alexa in a clean virtualenv.
 
 The bundle is built by the same code as `make package`, for this interpreter's Python version
-instead of Lambda's, so that a venv made here can run it.
+and this machine's architecture instead of Lambda's, so that a venv made here can run it; one is
+built as `make package` builds it, for Lambda's architecture.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import platform
 import re
 import subprocess
 import sys
@@ -23,7 +25,10 @@ import pytest
 from audio.manifest import Manifest, Part, SectionEntry, clip_key
 from content import default_guide
 from scripts.package_lambda import (
+    LAMBDA_ARCHITECTURE,
+    LAMBDA_PYTHON,
     LIMIT_BYTES,
+    PLATFORMS,
     Bundle,
     PackageError,
     build_bundle,
@@ -46,6 +51,8 @@ from skill.simulator.language_model import FilledSlot, ResolvedIntent, SlotValue
 ROOT = Path(__file__).resolve().parents[2]
 SKILL_ID = "amzn1.ask.skill.11111111-2222-4333-8444-555555555555"
 LOCAL_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+# This machine's architecture, in Lambda's words.
+LOCAL_ARCHITECTURE = {"x86_64": "x86_64", "aarch64": "arm64"}[platform.machine()]
 # Run inside the clean venv: import the handler from the unzipped bundle the way Lambda does
 # (the task root first on sys.path), answer each request, and list every module that came from
 # anywhere but the bundle or the standard library.
@@ -82,7 +89,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
     folder = tmp_path_factory.mktemp("package")
     manifest = folder / "manifest.json"
     manifest.write_bytes(guide_manifest().to_json())
-    return build_bundle(folder / "lambda.zip", python_version=LOCAL_PYTHON, manifest=manifest)
+    return build_bundle(folder / "lambda.zip", python_version=LOCAL_PYTHON,
+                        architecture=LOCAL_ARCHITECTURE, manifest=manifest)
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +248,8 @@ def test_the_same_lock_and_code_build_a_byte_identical_bundle(
     manifest = tmp_path / "manifest.json"
     manifest.write_bytes(guide_manifest().to_json())
 
-    again = build_bundle(tmp_path / "again.zip", python_version=LOCAL_PYTHON, manifest=manifest)
+    again = build_bundle(tmp_path / "again.zip", python_version=LOCAL_PYTHON,
+                         architecture=LOCAL_ARCHITECTURE, manifest=manifest)
 
     assert again.path.read_bytes() == bundle.path.read_bytes()
 
@@ -254,3 +263,26 @@ def test_the_same_files_zip_to_a_byte_identical_bundle(bundle: Bundle, tmp_path:
     again = write_zip(unpacked, tmp_path / "again.zip")
 
     assert again.path.read_bytes() == bundle.path.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def lambda_bundle(tmp_path_factory: pytest.TempPathFactory) -> Bundle:
+    """The bundle as `make package` builds it: Lambda's Python and architecture."""
+    return build_bundle(tmp_path_factory.mktemp("lambda") / "lambda.zip")
+
+
+def test_the_bundle_for_lambda_holds_wheels_for_its_python_and_architecture_only(
+    lambda_bundle: Bundle,
+) -> None:
+    machine = PLATFORMS[LAMBDA_ARCHITECTURE].split("-")[0]
+    python = "cp" + LAMBDA_PYTHON.replace(".", "")
+    with zipfile.ZipFile(lambda_bundle.path) as archive:
+        tags = [line.removeprefix("Tag: ") for name in archive.namelist()
+                if name.endswith(".dist-info/WHEEL")
+                for line in archive.read(name).decode().splitlines() if line.startswith("Tag: ")]
+        binaries = [name for name in archive.namelist() if name.endswith(".so")]
+
+    built = [tag for tag in tags if not tag.endswith("-none-any")]
+    assert all(machine in tag and tag.startswith(python) for tag in built), built
+    assert all(machine in name for name in binaries), binaries
+    assert lambda_bundle.size <= LIMIT_BYTES

@@ -1,8 +1,11 @@
-"""infra/template.yaml: cfn-lint passes; the stack is private, HTTPS-only and least-privilege."""
+"""infra/template.yaml: cfn-lint passes; the stack is private, HTTPS-only and least-privilege;
+its dashboard and alarms read the metrics the skill writes."""
 
 from __future__ import annotations
 
 import fnmatch
+import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,8 @@ from typing import Any
 import pytest
 from cfnlint.api import decode_str, lint
 
-from scripts.package_lambda import DEFAULT_OUT, LAMBDA_PYTHON
+from scripts.package_lambda import DEFAULT_OUT, LAMBDA_ARCHITECTURE, LAMBDA_PYTHON
+from skill.runtime import metrics
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "infra" / "template.yaml"
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # AWS managed cache policy
@@ -130,6 +134,7 @@ def test_the_function_runs_the_packaged_skill_within_alexas_time_limit(
     function = of_type(resources, "AWS::Serverless::Function")["Properties"]
 
     assert function["Runtime"] == f"python{LAMBDA_PYTHON}"
+    assert function["Architectures"] == [LAMBDA_ARCHITECTURE]  # the bundle's wheels run there
     assert function["Handler"] == "skill.runtime.lambda_function.lambda_handler"
     assert (TEMPLATE_PATH.parent / function["CodeUri"]).resolve() == DEFAULT_OUT
     assert function["Timeout"] < 8  # Alexa waits 8 seconds for an answer
@@ -255,3 +260,143 @@ def test_the_podcast_feed_is_never_cached(resources: dict[str, Any]) -> None:
     ]
     assert [b["CachePolicyId"] for b in feed] == [CACHING_DISABLED]
     assert not fnmatch.fnmatchcase("clips/regret/0123456789abcdef-1.mp3", feed[0]["PathPattern"])
+
+
+def test_the_privacy_policy_is_served_by_cloudfront_and_never_cached(
+    resources: dict[str, Any],
+) -> None:
+    config = of_type(resources, "AWS::CloudFront::Distribution")["Properties"][
+        "DistributionConfig"
+    ]
+    policy = [b for b in config["CacheBehaviors"]
+              if fnmatch.fnmatchcase("privacy.html", b["PathPattern"])]
+
+    assert [b["CachePolicyId"] for b in policy] == [CACHING_DISABLED]
+    assert [b["ViewerProtocolPolicy"] for b in policy] == ["https-only"]
+
+
+def dashboard_body(resources: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's JSON, its ${...} substitutions filled with placeholders."""
+    body = of_type(resources, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardBody"]
+    return json.loads(re.sub(r"\$\{([^}]+)\}", r"<\1>", body["Fn::Sub"]))
+
+
+def dashboard_metrics(body: dict[str, Any]) -> list[tuple[str, str, dict[str, str], str | None]]:
+    """(namespace, name, dimensions, stat) of every metric a widget reads, SEARCH included."""
+    found = []
+    for widget in body["widgets"]:
+        properties = widget["properties"]
+        for row in properties.get("metrics", []):
+            options = row[-1] if isinstance(row[-1], dict) else {}
+            fields = row[:-1] if options else row
+            if fields:
+                namespace, name, *pairs = fields
+                dimensions = dict(zip(pairs[::2], pairs[1::2], strict=True))
+                found.append((namespace, name, dimensions,
+                              options.get("stat", properties.get("stat"))))
+            search = re.fullmatch(r"SEARCH\('\{([^}]+)\} MetricName=\"(\w+)\"', '(\w+)', \d+\)",
+                                  options.get("expression", ""))
+            if search:
+                namespace, *keys = search[1].split(",")
+                found.append((namespace, search[2], dict.fromkeys(keys, "*"), search[3]))
+    return found
+
+
+def alarm_metrics(resources: dict[str, Any]) -> dict[str, list[tuple[str, str, dict, str]]]:
+    """Each alarm's metrics, by alarm: (namespace, name, dimensions, statistic)."""
+    found: dict[str, list[tuple[str, str, dict, str]]] = {}
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::CloudWatch::Alarm":
+            continue
+        alarm = resource["Properties"]
+        if "Metrics" in alarm:
+            stats = [q["MetricStat"] for q in alarm["Metrics"] if "MetricStat" in q]
+            found[name] = [(s["Metric"]["Namespace"], s["Metric"]["MetricName"],
+                            {d["Name"]: d["Value"] for d in s["Metric"]["Dimensions"]},
+                            s["Stat"]) for s in stats]
+        else:
+            found[name] = [(alarm["Namespace"], alarm["MetricName"],
+                            {d["Name"]: d["Value"] for d in alarm["Dimensions"]},
+                            alarm.get("ExtendedStatistic") or alarm["Statistic"])]
+    return found
+
+
+def test_the_dashboard_and_alarms_read_only_metrics_the_skill_writes(
+    resources: dict[str, Any],
+) -> None:
+    read = dashboard_metrics(dashboard_body(resources))
+    read += [m for metrics_of in alarm_metrics(resources).values() for m in metrics_of]
+    ours = [m for m in read if m[0] == metrics.NAMESPACE]
+
+    assert len(ours) > 20
+    for _, name, dimensions, _ in ours:
+        assert name in (*metrics.COUNTS, metrics.DURATION), name
+        assert tuple(sorted(dimensions)) in {tuple(sorted(s)) for s in metrics.DIMENSION_SETS}
+        assert dimensions["service"] in (metrics.SERVICE, "*")
+    assert {m[0] for m in read} == {metrics.NAMESPACE, "AWS/Lambda"}
+
+
+def test_the_dashboard_shows_the_fallback_rate_of_every_locale(
+    resources: dict[str, Any],
+) -> None:
+    from content.models import LOCALES
+
+    (widget,) = [w for w in dashboard_body(resources)["widgets"]
+                 if w["properties"].get("title", "").startswith("Fallback rate per locale")]
+    rows = widget["properties"]["metrics"]
+    ids = {row[-1]["id"]: (row[1], row[5]) for row in rows if len(row) > 1}
+    rates = [row[0] for row in rows if len(row) == 1]
+
+    assert [rate["label"] for rate in rates] == list(LOCALES)
+    for rate in rates:
+        fallbacks, answers = re.fullmatch(r"100 \* (\w+) / (\w+)", rate["expression"]).groups()
+        assert ids[fallbacks] == ("Fallbacks", rate["label"])
+        assert ids[answers] == ("Answers", rate["label"])
+
+
+def test_the_dashboard_shows_completions_errors_and_the_p99_answer_time(
+    resources: dict[str, Any],
+) -> None:
+    read = {(name, stat) for _, name, _, stat in dashboard_metrics(dashboard_body(resources))}
+
+    assert {("SectionsFinished", "Sum"), ("ReflectionsFinished", "Sum"), ("Errors", "Sum"),
+            ("Duration", "p99"), ("Answers", "Sum"), ("Throttles", "Sum")} <= read
+
+
+def test_alarms_watch_the_error_rate_a_p99_over_3_s_and_throttles_and_tell_the_topic(
+    resources: dict[str, Any],
+) -> None:
+    alarms = {name: r["Properties"] for name, r in resources.items()
+              if r["Type"] == "AWS::CloudWatch::Alarm"}
+    watched = alarm_metrics(resources)
+    topic = {"Ref": name_of(resources, "AWS::SNS::Topic")}
+
+    by_metric = {tuple((m[1], m[3]) for m in watched[name]): alarm
+                 for name, alarm in alarms.items()}
+    error_rate = by_metric[(("Errors", "Sum"), ("Duration", "SampleCount"))]
+    assert [q["Expression"] for q in error_rate["Metrics"] if "Expression" in q] == [
+        "100 * errors / requests"
+    ]
+    assert by_metric[(("Duration", "p99"),)]["Threshold"] == 3000  # milliseconds
+    throttles = by_metric[(("Throttles", "Sum"),)]
+    assert throttles["Dimensions"] == [
+        {"Name": "FunctionName", "Value": {"Ref": name_of(resources, "AWS::Serverless::Function")}}
+    ]
+    for alarm in alarms.values():
+        assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic]
+        assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_the_alarm_email_is_optional(template: dict[str, Any], resources: dict[str, Any]) -> None:
+    parameter = template["Parameters"]["AlarmEmail"]
+    subscription = of_type(resources, "AWS::SNS::Subscription")
+
+    assert parameter["Default"] == ""
+    assert re.fullmatch(parameter["AllowedPattern"], "")
+    assert re.fullmatch(parameter["AllowedPattern"], "operator@example.org")
+    assert not re.fullmatch(parameter["AllowedPattern"], "not an address")
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"]["Protocol"] == "email"
+    assert template["Conditions"]["HasAlarmEmail"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]
+    }

@@ -85,3 +85,22 @@ def test_an_endpoint_alexa_cannot_call_is_refused_before_anything_is_written(
               "--endpoint", "http://skill.example.org/alexa"])
     assert "must be an https:// URL or a Lambda function ARN" in str(stopped.value.code)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_model_names_the_privacy_policy_and_keeps_it_on_the_next_run(tmp_path: Path) -> None:
+    url = "https://d111111abcdef8.cloudfront.net/privacy.html"
+    out = ["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json")]
+
+    main([*out, "--privacy-policy-url", url])
+    main(out)
+
+    privacy = json.loads((tmp_path / "skill.json").read_text())["manifest"]["privacyAndCompliance"]
+    assert {entry["privacyPolicyUrl"] for entry in privacy["locales"].values()} == {url}
+
+
+def test_a_privacy_policy_address_that_is_not_https_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json"),
+              "--privacy-policy-url", "http://example.net/privacy"])
+    assert "must be an https:// address" in str(stopped.value.code)
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,6 @@ from tests.simulator_support import serving
 from tests.skill.alexa_api import alexa_api, reminders
 
 
-
 def test_on_a_fresh_clone_reminders_work_with_no_flags_and_no_stray_warning(
     tmp_path: Path,
 ) -> None:

@@ -43,6 +43,7 @@ from skill.runtime.intents import (
     START_OVER,
     STOP,
 )
+from skill.runtime.metrics import count
 from skill.runtime.playback import Cue, parse_guided_token, parse_token
 from skill.runtime.speech import Speech
 from skill.runtime.state import Turn
@@ -169,8 +170,10 @@ def finished(listener: Listener, order: GuidedOrder) -> Response:
     following = order.following(listener.request.token)
     if following is not None:
         listener.save(following.token)
-    elif listener.resources.remembers:
-        listener.forget()
+    else:
+        count(listener.handler_input, "ReflectionsFinished")
+        if listener.resources.remembers:
+            listener.forget()
     return listener.answer()
 
 

@@ -38,6 +38,7 @@ from skill.runtime.intents import (
     TIME_SLOT,
     YES,
 )
+from skill.runtime.metrics import count
 from skill.runtime.reminders import (
     ClockTime,
     active,
@@ -154,6 +155,7 @@ def create_reminder(handler_input: HandlerInput, resources: Resources, time: Clo
         time, zone, heard.locale or "en-US", words.text, datetime.now(UTC)
     )
     _service(handler_input, "get_reminder_management_service").create_reminder(request)
+    count(handler_input, "RemindersSet")
     created = words.created.format(time=time.spoken)
     card = Card(words.card_title, created)
     return send(handler_input, _kept_open(resources.guidebook.words.reprompt, created,

@@ -17,6 +17,7 @@ from skill.exports.interaction_model import (
     manifest_files,
     package_endpoint,
     package_files,
+    skill_manifest,
     write_package,
 )
 from skill.exports.language_model import (
@@ -127,8 +128,18 @@ def test_every_store_listing_carries_the_health_disclaimer_and_local_numbers() -
         for contact in (lines.emergency, *lines.lines):
             assert contact.number in listing["description"]
         assert len(listing["summary"]) <= 160 and len(listing["description"]) <= 4000
-        privacy = manifest["privacyAndCompliance"]["locales"][locale]
-        assert privacy["privacyPolicyUrl"] == skill.privacy_policy_url
+
+
+def test_the_privacy_policy_address_is_named_in_every_locale_once_it_exists() -> None:
+    guide = default_guide()
+    url = "https://d111111abcdef8.cloudfront.net/privacy.html"
+
+    undeployed = skill_manifest(guide)["manifest"]["privacyAndCompliance"]
+    deployed = skill_manifest(guide, privacy_policy_url=url)["manifest"]["privacyAndCompliance"]
+
+    assert "locales" not in undeployed
+    assert deployed["locales"] == {locale: {"privacyPolicyUrl": url} for locale in LOCALES}
+    assert deployed["usesPersonalInfo"] is False
 
 
 def test_example_phrases_are_things_the_model_understands(

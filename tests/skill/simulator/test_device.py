@@ -163,3 +163,19 @@ def test_every_device_event_can_be_sent_in_turn(simulation: Simulation) -> None:
     assert sent["play"][0] == "PlaybackController.PlayCommandIssued"
     with pytest.raises(ValueError, match="unknown device event"):
         device.act("shake")
+
+
+def test_an_intent_already_understood_starts_a_new_session_and_plays_as_if_said(
+    simulation: Simulation,
+) -> None:
+    from skill.simulator.language_model import ResolvedIntent
+
+    device = new_device(simulation)
+
+    exchanges = device.ask(ResolvedIntent("PlayGuideIntent"))
+
+    request = exchanges[0].request
+    assert request["session"]["new"] is True
+    assert request["request"]["intent"]["name"] == "PlayGuideIntent"
+    assert device.state.player.activity == "PLAYING"
+    assert device.finish_stream()  # the device plays on, as after "play the whole guide"
