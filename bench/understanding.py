@@ -26,17 +26,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.nlu.evaluation import SPLITS, Labelled, Score, load_utterances, score  # noqa: E402
 from bench.nlu.literal import LiteralMatcher  # noqa: E402
-from bench.nlu.routing import skill_answer  # noqa: E402
 from bench.nlu.statistical import StatisticalMatcher  # noqa: E402
+from skill.evaluation.report import Evaluation, evaluation_of, figures, report  # noqa: E402
+from skill.evaluation.routing import skill_answer  # noqa: E402
+from skill.evaluation.utterances import SPLITS, Labelled, load_utterances, select  # noqa: E402
 from skill.runtime.guidebook import Guidebook, load_guidebook  # noqa: E402
 
 PACKAGE = ROOT / "skill-package" / "interactionModels" / "custom"
@@ -109,17 +109,6 @@ ANSWERERS: dict[str, Callable[[dict[str, Any], Guidebook, Sequence[str]], list[s
 }
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    """One matcher's figures on one locale: each split, and each set."""
-
-    locale: str
-    matcher: str
-    seconds: float
-    splits: dict[str, Score]
-    sets: dict[str, Score]
-
-
 def evaluate(
     locale: str,
     matcher: str,
@@ -134,48 +123,7 @@ def evaluate(
         model or load_model(locale), load_guidebook(), [i.text for i in items]
     )
     seconds = time.perf_counter() - started
-    paired = list(zip(items, answers, strict=True))
-
-    def scored(keep: Callable[[Labelled], bool]) -> Score:
-        chosen = [(item, answer) for item, answer in paired if keep(item)]
-        return score([item for item, _ in chosen], [answer for _, answer in chosen])
-
-    splits = {
-        split: scored(lambda item, split=split: item.split == split)
-        for split in SPLITS if any(item.split == split for item in items)
-    }
-    sets = {
-        name: scored(lambda item, name=name: item.set == name)
-        for name in dict.fromkeys(item.set for item in items)
-    }
-    return Evaluation(locale, matcher, seconds, splits, sets)
-
-
-def line(name: str, s: Score) -> str:
-    """One row of figures."""
-    return (
-        f"{name}: topics {s.topic_recall:.1%} strict, {s.helpful_recall:.1%} helpful "
-        f"(of {s.topics}); crisis {s.crisis_recall:.1%} (of {sum(s.crisis.values())}); "
-        f"harmless -> crisis {len(s.false_alarms)} of {s.harmless}; "
-        f"topic -> crisis {len(s.topic_alarms)} of {s.topics}"
-    )
-
-
-def report(evaluation: Evaluation, *, details: bool = False) -> str:
-    """The figures as a few readable lines, unseen sets first."""
-    lines = [f"{evaluation.locale} {evaluation.matcher} ({evaluation.seconds:.1f} s)"]
-    lines += [f"  {line(split, s)}" for split, s in _unseen_first(evaluation.splits)]
-    if details:
-        for name, s in evaluation.sets.items():
-            lines.append(f"    {line(name, s)}")
-            lines += [f"      missed crisis: {text}" for text in s.missed_crisis]
-            lines += [f"      false alarm: {text}" for text in (*s.false_alarms, *s.topic_alarms)]
-    return "\n".join(lines)
-
-
-def _unseen_first(splits: dict[str, Score]) -> list[tuple[str, Score]]:
-    order = {"unseen": 0, "test": 1, "dev": 2}
-    return sorted(splits.items(), key=lambda entry: order.get(entry[0], 3))
+    return evaluation_of(locale, matcher, items, answers, seconds)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,11 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = []
     for locale in args.locale or LOCALES:
-        items = [
-            item for item in load_utterances(locale)
-            if (not args.split or item.split in args.split)
-            and (not args.set or item.set in args.set)
-        ]
+        items = select(load_utterances(locale), args.split, args.set)
         for matcher in args.matcher or MATCHERS:
             results.append(evaluate(locale, matcher, items))
             if not args.json:
@@ -206,31 +150,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         print(json.dumps([figures(r) for r in results], indent=2))
     return 0
-
-
-def figures(evaluation: Evaluation) -> dict[str, Any]:
-    """The figures of one evaluation as plain data."""
-    def plain(s: Score) -> dict[str, Any]:
-        return {
-            "topics": s.topics,
-            "topic_recall": s.topic_recall,
-            "helpful_recall": s.helpful_recall,
-            "crisis": sum(s.crisis.values()),
-            "crisis_recall": s.crisis_recall,
-            "harmless": s.harmless,
-            "false_alarms": len(s.false_alarms),
-            "topic_alarms": len(s.topic_alarms),
-            "families": s.per_family(),
-            "sections": s.per_section(),
-        }
-
-    return {
-        "locale": evaluation.locale,
-        "matcher": evaluation.matcher,
-        "seconds": evaluation.seconds,
-        "splits": {name: plain(s) for name, s in evaluation.splits.items()},
-        "sets": {name: plain(s) for name, s in evaluation.sets.items()},
-    }
 
 
 if __name__ == "__main__":

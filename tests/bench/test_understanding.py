@@ -10,10 +10,11 @@ import re
 
 import pytest
 
-from bench.nlu.evaluation import CRISIS, HARMLESS, SPLITS, Labelled, load_utterances, score
-from bench.nlu.routing import skill_answer
 from bench.understanding import LOCALES, load_model
 from content import default_guide
+from skill.evaluation.routing import skill_answer
+from skill.evaluation.scores import score
+from skill.evaluation.utterances import CRISIS, HARMLESS, SPLITS, Labelled, load_utterances
 from skill.runtime.guidebook import load_guidebook
 from skill.simulator.simulation import understanding
 from skill.simulator.understanding import Understanding

@@ -1,16 +1,9 @@
-"""Scoring understanding: labelled utterances, what each matcher made of them, the figures.
+"""Scoring understanding: what a matcher led the skill to answer, against the labels.
 
-An utterance is labelled with a section id, `crisis` (with its family) or `harmless` (danger
-words used harmlessly, everyday talk). A topic utterance may also name, under `also`, other
-sections that answer it well. A topic utterance is understood strictly when the skill plays its
-section, helpfully when it plays its section or one of `also`; a crisis one when the skill
-answers with the crisis lines; a harmless one when it does not. The crisis lines given for a
-topic or for harmless words are false alarms, counted apart.
-
-Each set of utterances (a file, `<set>-<locale>.yaml`, or `<locale>.yaml` for the first) has a
-split: `dev` when it was read while writing the grammar, `test` for the held-out set whose
-aggregate was watched while variants were chosen, and `unseen` for a set no one has written
-grammar for yet: its figures, scored before any grammar is written for it, are the honest ones.
+A topic utterance is understood strictly when the skill plays its section, helpfully when it
+plays its section or one its label lists under `also`; a crisis one when the skill answers with
+the crisis lines; a harmless one when it does not. The crisis lines given for a topic or for
+harmless words are false alarms, counted apart.
 """
 
 from __future__ import annotations
@@ -18,44 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
-UTTERANCES = Path(__file__).resolve().parents[1] / "utterances"
-CRISIS = "crisis"
-HARMLESS = "harmless"
-SPLITS = ("dev", "test", "unseen")
-
-
-@dataclass(frozen=True)
-class Labelled:
-    """One evaluation utterance and what the skill should do with it."""
-
-    text: str
-    label: str
-    family: str | None
-    split: str
-    also: tuple[str, ...] = ()
-    set: str = ""
-
-
-def load_utterances(locale: str, directory: Path = UTTERANCES) -> tuple[Labelled, ...]:
-    """The labelled utterances written for a locale: every set of it (`en-GB.yaml`,
-    `fresh-en-GB.yaml`, `heldout-en-GB.yaml`), each utterance with its own split."""
-    return tuple(
-        Labelled(
-            text=e["text"], label=e["label"], family=e.get("family"), split=e["split"],
-            also=tuple(e.get("also", ())), set=set_name(path, locale),
-        )
-        for path in sorted(directory.glob(f"*{locale}.yaml"))
-        for e in yaml.safe_load(path.read_text(encoding="utf-8"))
-    )
-
-
-def set_name(path: Path, locale: str) -> str:
-    """The set a file holds: `fresh9` for fresh9-en-GB.yaml, `first` for en-GB.yaml."""
-    return path.name.removesuffix(f"{locale}.yaml").removesuffix("-") or "first"
+from skill.evaluation.utterances import CRISIS, HARMLESS, Labelled
 
 
 @dataclass
