@@ -4,6 +4,7 @@
   ASK CLI's configuration (`~/.ask/cli_config`).
 - `client`: the client factory (Amazon's ask-smapi-sdk, endpoints overridable for tests) and
   `call`, which retries throttled and failing calls and turns every failure into one sentence.
+- `pacing`: how fast to call, within what Amazon documents of its rate limits.
 - `profiler`: the Utterance Profiler (`profileNlu`): how Alexa itself resolves an utterance.
 - `validation`: Amazon's own certification validations, started and polled.
 

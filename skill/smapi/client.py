@@ -3,10 +3,12 @@ sentence a person can act on for everything else.
 
 `make_client` builds Amazon's `SkillManagementServiceClient` through ask-smapi-sdk's builder;
 the API and Login with Amazon endpoints are parameters, so tests point both at a loopback
-server. `call` runs one operation: a 429 waits as long as `Retry-After` says (or backs off
-exponentially) and tries again, a 5xx or a dropped connection is retried a few times, a 401
-is retried once with a freshly refreshed access token (the one cached may have been
-revoked), and whatever still fails becomes a SmapiError, a SmapiAuthError for credentials.
+server. The client is kept across calls, so one access token serves until it expires. `call`
+runs one operation, each attempt once `pace` allows it: a 429 waits as long as `Retry-After`
+says (or backs off exponentially) and tries again, a 5xx or a dropped connection is retried a
+few times, a 401 is retried once with a freshly refreshed access token (the one cached may
+have been revoked), and whatever still fails becomes a SmapiError, a SmapiAuthError for
+credentials.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ask_sdk_model_runtime import (
@@ -78,17 +80,24 @@ class _Builder(CustomSmapiClientBuilder):
 
 @dataclass(frozen=True)
 class Smapi:
-    """How to reach SMAPI: credentials and endpoints; `client()` makes a fresh client."""
+    """How to reach SMAPI: credentials and endpoints, and the client made from them."""
 
     credentials: Credentials
     api_endpoint: str = DEFAULT_API_ENDPOINT
     auth_endpoint: str = DEFAULT_AUTH_ENDPOINT
+    # The client in use: its Login with Amazon client caches the access token until it expires.
+    _clients: list[SkillManagementServiceClient] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
-    def client(self) -> SkillManagementServiceClient:
-        """A new client, with no access token cached yet."""
-        builder = _Builder(self.credentials, self.auth_endpoint)
-        builder.api_endpoint = self.api_endpoint
-        return builder.client()
+    def client(self, *, fresh: bool = False) -> SkillManagementServiceClient:
+        """The client, made on first use and kept; `fresh` replaces it with a new one, with no
+        access token cached yet."""
+        if fresh or not self._clients:
+            builder = _Builder(self.credentials, self.auth_endpoint)
+            builder.api_endpoint = self.api_endpoint
+            self._clients[:] = [builder.client()]
+        return self._clients[0]
 
 
 def make_client(
@@ -117,18 +126,22 @@ def call(
     *,
     sleep: Callable[[float], None] = time.sleep,
     attempts: int = ATTEMPTS,
+    pace: Callable[[], None] | None = None,
 ) -> Result:
     """Run `operation` on a client, retrying as SMAPI's errors allow; `what` names it in
-    messages ("starting the skill's validations")."""
+    messages ("starting the skill's validations"). `pace`, when given, is called before every
+    attempt and waits until it may start."""
     client = smapi.client()
     reauthenticated = False
     for attempt in range(1, attempts + 1):
+        if pace is not None:
+            pace()
         try:
             return operation(client)
         except ServiceException as error:
             if error.status_code == 401 and not reauthenticated and not _unreachable(error):
                 reauthenticated = True
-                client = smapi.client()
+                client = smapi.client(fresh=True)
                 continue
             wait = _wait_or_raise(smapi, what, error, attempt, attempts)
         logger.info("SMAPI is busy or failing while %s; trying again in %.1f s", what, wait)

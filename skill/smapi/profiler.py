@@ -73,14 +73,18 @@ def profile_utterance(
     *,
     stage: str = "development",
     sleep: Callable[[float], None] | None = None,
+    pace: Callable[[], None] | None = None,
 ) -> UtteranceProfile:
-    """Ask the Utterance Profiler how Alexa resolves `utterance` in this skill's model."""
+    """Ask the Utterance Profiler how Alexa resolves `utterance` in this skill's model; `pace`
+    (see `pacing.Pace.wait`) is called before every attempt. The message of a failure never
+    holds the utterance."""
     request = ProfileNluRequest(utterance=utterance)
     extra = {"sleep": sleep} if sleep is not None else {}
     response = call(
         smapi,
         f"profiling an utterance in {locale}",
         lambda client: client.profile_nlu_v1(request, skill_id, stage, locale),
+        pace=pace,
         **extra,
     )
     return UtteranceProfile(

@@ -42,3 +42,18 @@ class Waits(list):
 @pytest.fixture
 def waits() -> Waits:
     return Waits()
+
+
+class FakeClock:
+    """A monotonic clock that moves only when slept on, recording each wait."""
+
+    def __init__(self) -> None:
+        self.time = 0.0
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        return self.time
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(round(seconds, 6))
+        self.time += seconds

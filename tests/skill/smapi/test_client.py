@@ -139,3 +139,29 @@ def test_no_server_says_it_cannot_reach_smapi(waits: Waits) -> None:
     with pytest.raises(SmapiError, match="cannot reach SMAPI"):
         start(smapi, waits)
     assert len(waits) == ATTEMPTS - 1
+
+
+def test_calls_share_one_client_and_its_access_token(
+    smapi, smapi_api: SmapiApi, waits: Waits
+) -> None:
+    for _ in range(3):
+        start(smapi, waits)
+
+    assert len(smapi_api.runs) == 3
+    assert smapi_api.token_requests == 1
+
+
+def test_the_pace_is_asked_before_every_attempt_retries_included(
+    smapi, smapi_api: SmapiApi, waits: Waits
+) -> None:
+    smapi_api.fail_next(429, retry_after="2")
+    smapi_api.fail_next(503)
+    attempts: list[int] = []
+
+    call(smapi, "starting validations",
+         lambda client: client.submit_skill_validation_v1(
+             {"locales": ["en-US"]}, SKILL_ID, "development"),
+         sleep=waits, pace=lambda: attempts.append(len(smapi_api.calls)))
+
+    assert attempts == [0, 1, 2]
+    assert waits == [2.0, 2.0]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from skill.smapi import SmapiError
+from skill.smapi.pacing import Pace
 from skill.smapi.profiler import profile_utterance
-from tests.skill.smapi.conftest import Waits
+from tests.skill.smapi.conftest import FakeClock, Waits
 from tests.skill.smapi_api import SKILL_ID, SmapiApi
 
 AUTHORITY = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.SectionTopic"
@@ -76,6 +77,26 @@ def test_a_throttled_profile_is_retried(smapi, smapi_api: SmapiApi, waits: Waits
 
     assert profile.selected is not None and profile.selected.name == "TopicIntent"
     assert waits == [2.0]
+
+
+def test_paced_profiles_start_a_second_apart_and_a_retry_waits_its_turn_too(
+    smapi, smapi_api: SmapiApi
+) -> None:
+    clock = FakeClock()
+    pace = Pace.per_second(1.0, clock=clock.now, sleep=clock.sleep)
+    smapi_api.profiles["help with guilt"] = GUILT
+
+    for _ in range(2):
+        profile_utterance(smapi, SKILL_ID, "en-US", "help with guilt",
+                          sleep=clock.sleep, pace=pace.wait)
+    smapi_api.fail_next(429, retry_after="0.5")
+    profile = profile_utterance(smapi, SKILL_ID, "en-US", "help with guilt",
+                                sleep=clock.sleep, pace=pace.wait)
+
+    assert profile.selected is not None and profile.selected.name == "TopicIntent"
+    # a second between starts; the 429's half second, then half a second more for the retry
+    assert clock.waits == [1.0, 1.0, 0.5, 0.5]
+    assert smapi_api.token_requests == 1
 
 
 def test_an_empty_utterance_is_refused_with_a_sentence(smapi, waits: Waits) -> None:
