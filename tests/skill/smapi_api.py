@@ -8,10 +8,14 @@ A small threaded `http.server` implementing the documented requests the project 
   `id` and `status` IN_PROGRESS and a `Location`; `GET .../validations/{id}`: IN_PROGRESS for
   `polls_before_done` polls, then SUCCESSFUL or FAILED with `result.validations`.
 - `POST /v1/skills/{skillId}/stages/{stage}/interactionModel/locales/{locale}/profileNlu`
-  (`{"utterance": ...}`): `sessionEnded`, `selectedIntent`, `consideredIntents`.
+  (`{"utterance": ...}`, optionally `multiTurnToken`; anything else is 400): `sessionEnded`,
+  `selectedIntent`, `consideredIntents`, from `profiles` (by utterance) or from `profiler`, a
+  function of the locale and the utterance giving the selected intent (`profiled_intent`
+  builds one as the API documents it), else `AMAZON.FallbackIntent`.
 Every SMAPI call needs `Authorization: Bearer <a token LWA issued>` (401 `{"message"}`
 otherwise); an unknown skill is 404; `fail_next(status, retry_after)` makes the next SMAPI
-call answer 429 (with `Retry-After`), 500, 503 or anything else.
+call answer 429 (with `Retry-After`), 500, 503 or anything else, and `fail_calls(first, ...)`
+the calls from the `first`-th on. `requests` keeps each SMAPI call's method, path and body.
 
 It speaks HTTPS, as Amazon's SDK refuses anything else, with a certificate for 127.0.0.1 made
 for the session; `ca_file` is what clients trust (requests reads it from REQUESTS_CA_BUNDLE).
@@ -28,7 +32,7 @@ import ssl
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -62,18 +66,30 @@ class SmapiApi:
     tokens: set[str] = field(default_factory=set)
     token_requests: int = 0
     calls: list[tuple[str, str]] = field(default_factory=list)
+    requests: list[tuple[str, str, Any]] = field(default_factory=list)
     failures: list[tuple[int, str | None]] = field(default_factory=list)
+    # Failures planned by call number (the first SMAPI call is 1).
+    planned: dict[int, tuple[int, str | None]] = field(default_factory=dict)
     # What Amazon's validations report, and how many polls they stay IN_PROGRESS.
     validations: list[dict[str, Any]] = field(default_factory=list)
     polls_before_done: int = 1
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Utterance → the intent Alexa selects (a profileNlu `selectedIntent`) and considered ones.
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # (locale, utterance) → the `selectedIntent` Alexa gives it, or None for no intent.
+    profiler: Callable[[str, str], dict[str, Any] | None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail_next(self, status: int, retry_after: str | None = None) -> None:
         """The next SMAPI call answers `status` (with Retry-After, when given)."""
         self.failures.append((status, retry_after))
+
+    def fail_calls(
+        self, first: int, status: int, retry_after: str | None = None, times: int = 1
+    ) -> None:
+        """SMAPI calls `first` to `first + times - 1` (counting from 1) answer `status`."""
+        for number in range(first, first + times):
+            self.planned[number] = (status, retry_after)
 
     def revoke_tokens(self) -> None:
         """Access tokens already issued stop working, as when they expire or are revoked."""
@@ -99,8 +115,10 @@ class SmapiApi:
     ) -> tuple[int, Any, dict[str, str]]:
         """The status, JSON body and headers SMAPI gives this request."""
         self.calls.append((method, path))
-        if self.failures:
-            status, retry_after = self.failures.pop(0)
+        self.requests.append((method, path, _json_or_text(body)))
+        planned = self.planned.pop(len(self.calls), None)
+        if planned or self.failures:
+            status, retry_after = planned or self.failures.pop(0)
             extra = {"Retry-After": retry_after} if retry_after else {}
             return status, {"message": f"Loopback failure {status}"}, extra
         auth = headers.get("Authorization", "")
@@ -123,7 +141,7 @@ class SmapiApi:
         if validations and method == "GET" and validations.group(3):
             return self._poll(validations.group(3))
         if profile and method == "POST":
-            return self._profile(data)
+            return self._profile(profile.group(3), data)
         return 405, {"message": f"{method} is not allowed on {path}"}, {}
 
     def _start(self, skill_id: str, stage: str, data: dict) -> tuple[int, Any, dict[str, str]]:
@@ -148,14 +166,49 @@ class SmapiApi:
         return 200, {"id": run_id, "status": "FAILED" if failed else "SUCCESSFUL",
                      "result": {"validations": self.validations}}, {}
 
-    def _profile(self, data: dict) -> tuple[int, Any, dict[str, str]]:
+    def _profile(self, locale: str, data: dict) -> tuple[int, Any, dict[str, str]]:
         utterance = data.get("utterance")
         if not isinstance(utterance, str) or not utterance.strip():
             return 400, {"message": "utterance is required"}, {}
-        found = self.profiles.get(utterance.lower(), {"selectedIntent": {
-            "name": "AMAZON.FallbackIntent", "confirmationStatus": "NONE", "slots": {}},
-            "consideredIntents": []})
+        unknown = sorted(set(data) - {"utterance", "multiTurnToken"})
+        if unknown:
+            return 400, {"message": f"Unknown fields: {', '.join(unknown)}"}, {}
+        found = self.profiles.get(utterance.lower())
+        if found is None and self.profiler is not None:
+            selected = self.profiler(locale, utterance)
+            found = {"consideredIntents": [], **({"selectedIntent": selected} if selected else {})}
+        if found is None:
+            found = {"selectedIntent": profiled_intent("AMAZON.FallbackIntent"),
+                     "consideredIntents": []}
         return 200, {"sessionEnded": False, **found}, {}
+
+
+def profiled_intent(
+    name: str, slots: Mapping[str, tuple[str, str | None]] | None = None
+) -> dict[str, Any]:
+    """An intent as profileNlu's `selectedIntent` documents it: each slot's heard `value`, and
+    its entity resolution: ER_SUCCESS_MATCH with the value's name and id, or
+    ER_SUCCESS_NO_MATCH when the id is None."""
+    def slot(slot_name: str, value: str, value_id: str | None) -> dict[str, Any]:
+        authority = f"amzn1.er-authority.echo-sdk.{SKILL_ID}.{slot_name}"
+        resolution: dict[str, Any] = {
+            "authority": authority,
+            "status": {"code": "ER_SUCCESS_MATCH" if value_id else "ER_SUCCESS_NO_MATCH"},
+        }
+        if value_id:
+            resolution["values"] = [{"name": value, "id": value_id}]
+        return {"name": slot_name, "value": value, "confirmationStatus": "NONE",
+                "resolutions": {"resolutionsPerAuthority": [resolution]}}
+
+    filled = {slot_name: slot(slot_name, *said) for slot_name, said in (slots or {}).items()}
+    return {"name": name, "confirmationStatus": "NONE", "slots": filled}
+
+
+def _json_or_text(body: bytes) -> Any:
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        return body.decode("utf-8", "replace")
 
 
 class _Handler(BaseHTTPRequestHandler):
