@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "scripts.deploy",
     "scripts.preflight",
     "scripts.stats",
+    "scripts.evaluate",
     "scripts.say",
     "scripts.run",
 )
