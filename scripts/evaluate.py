@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "(default: bench/utterances in this checkout).")
     parser.add_argument("--profile", help="The ASK CLI profile whose refresh token to use "
                         "(default: ASK_DEFAULT_PROFILE, else default).")
-    parser.add_argument("--rate", type=_rate, default=CALLS_PER_SECOND,
+    parser.add_argument("--rate", type=float, default=CALLS_PER_SECOND,
                         help=f"Calls a second at most (default: {CALLS_PER_SECOND:g}).")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     parser.add_argument("--details", action="store_true",
@@ -65,25 +65,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=evaluate)
 
 
-def _rate(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = 0.0
-    if not rate > 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of calls a second")
-    return rate
-
-
 def evaluate(args: argparse.Namespace) -> int:
     """Profile each locale's utterances, print its report as it finishes; a failure is one
     sentence saying how far it got."""
     from skill.evaluation.report import figures, report
 
+    now, sleep = CLOCK
+    try:
+        pace = Pace.per_second(args.rate, clock=now, sleep=sleep)
+    except ValueError as error:
+        raise SystemExit(f"nocontact evaluate: --rate: {error}") from None
     chosen = _chosen_items(args)
     smapi = _smapi(args.profile)
-    now, sleep = CLOCK
-    pace = Pace.per_second(args.rate, clock=now, sleep=sleep)
     results: list[Evaluation] = []
     for locale, items in chosen.items():
         results.append(_profiled(smapi, args, locale, items, pace, results))

@@ -340,3 +340,11 @@ def test_a_locale_without_labelled_utterances_is_one_sentence(utterances: Path) 
     assert str(stopped.value.code) == (
         f"nocontact evaluate: no labelled utterances for en-AU in {utterances}; there are for "
         "en-US, en-GB")
+
+
+def test_a_rate_that_is_not_positive_is_one_sentence(utterances: Path) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        evaluate(utterances, "--rate", "0")
+
+    assert str(stopped.value.code) == (
+        "nocontact evaluate: --rate: a pace needs a positive number of calls a second, not 0.0")
