@@ -65,14 +65,14 @@ class SimulatedAlexa:
     def open(
         self,
         token: str,
-        account: AlexaAccount = AlexaAccount(),
+        account: AlexaAccount | None = None,
         *,
         time_zone: str | None,
         scopes: tuple[str, ...] = (),
     ) -> None:
         """Answer calls carrying `token` from this account until it is closed."""
         with self._lock:
-            self._opened[token] = _Opened(account, time_zone, tuple(scopes))
+            self._opened[token] = _Opened(account or AlexaAccount(), time_zone, tuple(scopes))
 
     def close(self, token: str) -> AlexaAccount:
         """The account as the calls left it; the token is no longer answered."""

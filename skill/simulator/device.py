@@ -25,10 +25,10 @@ from skill.simulator import envelopes
 from skill.simulator.alexa_apis import TIME_ZONES, AlexaAccount
 from skill.simulator.envelopes import Caller, PermissionQuestion, Player, Session, Stream
 from skill.simulator.language_model import ResolvedIntent
-from skill.simulator.understanding import Understanding
 
 if TYPE_CHECKING:
     from skill.simulator.api_server import SimulatedAlexa
+    from skill.simulator.understanding import Understanding
 
 Transport = Callable[[dict], dict]
 

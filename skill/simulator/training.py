@@ -23,14 +23,22 @@ from skill.simulator.phrasings import BUILT_IN_SAMPLES
 
 SLOT = re.compile(r"\{(\w+)\}")
 OUTSIDE = "O"
-# How Alexa's built-in slot types are said, for filling them while training.
-BUILT_IN_VALUES = {
+# How Alexa's built-in slot types are said, for filling them while training, in kinds of
+# saying taken in turn (so no one kind stands for all): for AMAZON.TIME, hours in words and
+# digits with and without minutes and each way of naming the half of the day, the 24-hour
+# clock, and names for times.
+_HOURS = ("one", "two", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "7", "8", "9")
+_MINUTES = ("", "oclock", "fifteen", "thirty", "forty five", "05", "30", "45")
+_PERIODS = ("", "am", "pm", "in the morning", "in the evening", "at night", "tonight")
+BUILT_IN_VALUES: dict[str, tuple[tuple[str, ...], ...]] = {
     "AMAZON.TIME": (
-        "8 pm", "eight pm", "9 am", "7 30 pm", "seven thirty", "eight in the evening",
-        "nine in the morning", "half past seven", "quarter to nine", "noon", "midnight",
-        "10 oclock", "ten at night", "6 15", "in the evening", "tonight", "six am", "20 00",
+        tuple(" ".join(f"{hour} {minute} {period}".split())
+              for hour in _HOURS for minute in _MINUTES for period in _PERIODS),
+        tuple(f"{hour} {minute:02d}" for hour in range(5, 24) for minute in (0, 15, 30, 45)),
+        ("noon", "midnight", "midday", "half past seven", "quarter to nine", "quarter past six",
+         "in the evening", "in the morning", "tonight", "this evening", "8pm", "7am"),
     ),
-    "AMAZON.NUMBER": ("one", "two", "three", "four", "five", "seven", "ten", "twelve", "3"),
+    "AMAZON.NUMBER": (("one", "two", "three", "four", "five", "seven", "ten", "twelve", "3"),),
 }
 # Fillings per sample with slots: at least three, and enough for a small model's few samples
 # with slots to make a few thousand examples between them.
@@ -149,7 +157,7 @@ class _Filling:
     def _value(self, kind: str, only_slots: bool, last: bool) -> list[str]:
         """Words for one slot of type `kind`: a listed value, or words from elsewhere."""
         if kind in BUILT_IN_VALUES:
-            return self.rng.choice(BUILT_IN_VALUES[kind]).split()
+            return self.rng.choice(self.rng.choice(BUILT_IN_VALUES[kind])).split()
         values = self.spoken.get(kind, ())
         unlisted = self.unlisted_share
         if unlisted and kind in self.trailing:

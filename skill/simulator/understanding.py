@@ -136,6 +136,8 @@ class Understanding:
         said = spans(words, tags).get(slot)
         outside = [w for w, tag in zip(words, tags, strict=True) if tag == "O"]
         if said is None or any(word not in carrier for word in outside):
+            said = _built_in_answer(dict(declared.slots).get(slot, ""), words, carrier)
+        if said is None:
             return None
         found = self._filled(declared, {slot: said})
         filled = found.slot(slot)
@@ -146,6 +148,18 @@ class Understanding:
             _slot(self.model, name, kind, said.get(name)) for name, kind in intent.slots
         )
         return ResolvedIntent(name=intent.name, slots=slots)
+
+
+def _built_in_answer(kind: str, words: list[str], carrier: set[str]) -> str | None:
+    """The words after the answer's leading carrier words ("at", "every day at"), when a
+    built-in type Alexa recognizes by its own grammar (AMAZON.TIME) gives them a value."""
+    start = 0
+    while start < len(words) and words[start] in carrier:
+        start += 1
+    said = " ".join(words[start:])
+    if not said or not kind.startswith("AMAZON.") or slot_value(kind, said) in (None, said):
+        return None
+    return said
 
 
 def _slot(model: InteractionModel, name: str, kind: str, heard: str | None) -> FilledSlot:

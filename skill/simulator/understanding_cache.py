@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 # Changed whenever training changes what it learns from the same model.
-LEARNING = "statistical-7"
+LEARNING = "statistical-9"
 
 
 def model_key(model: InteractionModel) -> str:

@@ -45,6 +45,6 @@ def test_a_file_is_replaced_whole_and_leaves_nothing_beside_it(tmp_path: Path) -
 def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     path = tmp_path / "taken"
     path.mkdir()  # a folder where the file should go: the rename fails
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError):
         write_atomically(path, b"data")
     assert list(tmp_path.iterdir()) == [path] and list(path.iterdir()) == []

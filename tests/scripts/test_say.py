@@ -36,7 +36,7 @@ def test_an_utterance_prints_what_alexa_would_say_with_the_clip_title_and_url(
 ) -> None:
     out = run(capsys, "help with guilt", "--store", str(short_store))
     guilt = default_guide().section("guilt-trips")
-    assert "> TopicIntent (topic: 'guilt' → guilt-trips)" in out
+    assert "> GuiltTripsSectionIntent" in out
     assert f"[audio] {guilt.title} <http://127.0.0.1:8000/audio/clips/guilt-trips/" in out
     assert guilt.follow_ups[0].question in out
     assert "Reprompt:" in out and "(listening...)" in out
@@ -58,9 +58,7 @@ def test_json_prints_each_raw_request_and_response(
 ) -> None:
     out = run(capsys, "tell me about the holidays", "--json", "--store", str(short_store))
     (exchange,) = json.loads(out)
-    slot = exchange["request"]["request"]["intent"]["slots"]["topic"]
-    values = slot["resolutions"]["resolutionsPerAuthority"][0]["values"]
-    assert values[0]["value"]["id"] == "holidays"
+    assert exchange["request"]["request"]["intent"]["name"] == "HolidaysSectionIntent"
     assert exchange["response"]["version"] == "1.0"
 
 
@@ -106,7 +104,7 @@ def test_the_readmes_conversation_gives_the_answers_it_shows(
     # The command as the README runs it: .venv/bin/nocontact, beside this interpreter.
     command = [str(Path(sys.executable).parent / "nocontact"), "say", "--store", str(short_store)]
     done = subprocess.run(command, input=typed, capture_output=True, text=True, timeout=600,
-                          cwd=tmp_path)
+                          cwd=tmp_path, check=False)
     assert done.returncode == 0, done.stderr
     answers = terminal_answers(done.stdout)[: len(conversation)]
     assert answers == [exchange.answer for exchange in conversation]

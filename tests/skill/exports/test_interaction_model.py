@@ -235,7 +235,10 @@ def test_the_topic_slot_type_is_the_sections_with_their_names(model: dict[str, A
         assert value["name"]["value"] == section.topic
         assert value["name"]["synonyms"] == list(book.synonyms(section))
     assert crisis["id"] == intents.CRISIS_TOPIC
-    assert crisis["name"]["synonyms"] == list(book.signals())
+    # Signals with digits ("988") are for the runtime's own check: Alexa spells numbers out.
+    spelled = [said for said in book.signals() if not any(ch.isdigit() for ch in said)]
+    assert crisis["name"]["synonyms"] == spelled
+    assert len(spelled) < len(book.signals())
 
 
 def test_a_topic_value_id_given_twice_is_reported(model: dict[str, Any]) -> None:

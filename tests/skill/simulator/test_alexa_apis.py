@@ -34,12 +34,15 @@ def reminder(text: str = "Time to reflect", **trigger: Any) -> dict[str, Any]:
     }
 
 
-def ask(call: Call, account: AlexaAccount = AlexaAccount(), *, may_remind: bool = True,
+NO_ONE = AlexaAccount()
+
+
+def ask(call: Call, account: AlexaAccount = NO_ONE, *, may_remind: bool = True,
         time_zone: str | None = "Europe/London") -> Any:
     return answer(call, account, time_zone=time_zone, may_remind=may_remind, now=NOW)
 
 
-def create(account: AlexaAccount = AlexaAccount(), body: Any = None) -> Any:
+def create(account: AlexaAccount = NO_ONE, body: Any = None) -> Any:
     raw = json.dumps(reminder() if body is None else body).encode()
     return ask(Call("POST", REMINDERS_PATH, raw), account)
 
