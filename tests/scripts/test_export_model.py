@@ -88,6 +88,7 @@ def test_an_endpoint_alexa_cannot_call_is_refused_before_anything_is_written(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # every locale's model expanded twice through the command
 def test_model_names_the_privacy_policy_and_keeps_it_on_the_next_run(tmp_path: Path) -> None:
     url = "https://d111111abcdef8.cloudfront.net/privacy.html"
     out = ["model", "--out", str(tmp_path), "--guidebook", str(tmp_path / "g.json")]

@@ -17,6 +17,7 @@ from tests.skill.alexa_api import alexa_api, reminders
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow  # five `nocontact say` processes, as a newcomer types them
 def test_on_a_fresh_clone_reminders_work_with_no_flags_and_no_stray_warning(
     tmp_path: Path,
 ) -> None:

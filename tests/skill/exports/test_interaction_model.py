@@ -73,8 +73,10 @@ BUILT_IN_VALUES = {"AMAZON.TIME": [{"id": "20:00", "name": {"value": "8 pm"}}]}
 
 def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Each intent's samples with every custom slot filled by every name (a built-in slot by
-    one value), normalised, each with the answer the skill gives it."""
+    one value, the trailing free-form slot by its first neutral tail, which changes no
+    answer), normalised, each with the answer the skill gives it."""
     types = {**BUILT_IN_VALUES, **{kind["name"]: kind["values"] for kind in model["types"]}}
+    trailing = default_guide().phrasings.trailing_slot
     answer = outcomes({kind["name"]: kind for kind in model["types"]})
     heard: dict[str, dict[str, str]] = {}
     for intent in model["intents"]:
@@ -85,7 +87,7 @@ def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
                 filled = [
                     (said.replace("{" + slot + "}", name, 1), {**ids, slot: value["id"]})
                     for said, ids in filled
-                    for value in types[kinds[slot]]
+                    for value in types[kinds[slot]][: 1 if slot == trailing else None]
                     for name in (value["name"]["value"], *value["name"].get("synonyms", ()))
                 ]
             for said, ids in filled:
