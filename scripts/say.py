@@ -152,7 +152,7 @@ def _simulation(args: argparse.Namespace) -> Simulation:
     from skill.simulator.api_server import shared_alexa
     from skill.simulator.simulation import Simulation, clip_index
     from skill.simulator.transports import in_process, over_http
-    from skill.web.webservice import WebConfig
+    from skill.web.settings import WebConfig
 
     clips = clip_index(args.store)
     configured = SkillConfig.from_env(os.environ)

@@ -9,6 +9,7 @@ another endpoint).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -68,12 +69,12 @@ def cache_dir() -> Path:
 
 def _generator_hash() -> str:
     """A hash of every file the interaction model is generated from."""
-    import content
-    import skill.exports
-
     digest = hashlib.sha256()
-    for package in (content, skill.exports):
-        root = Path(package.__file__).parent
+    for package in ("content", "skill.exports"):
+        # Found without importing them: the content models and the generator load slowly.
+        spec = importlib.util.find_spec(package)
+        assert spec is not None and spec.origin is not None, package
+        root = Path(spec.origin).parent
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.suffix in {".py", ".md", ".yaml", ".txt"}:
                 digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
