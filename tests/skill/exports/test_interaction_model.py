@@ -22,12 +22,12 @@ from skill.exports.interaction_model import (
 )
 from skill.exports.language_model import (
     invocation_problems,
-    language_model,
     model_problems,
     outcomes,
     utterance,
 )
 from skill.runtime import intents
+from tests.skill.exports.conftest import GeneratedModel
 
 PACKAGE = Path(__file__).resolve().parents[3] / "skill-package"
 SMAPI = DefaultSerializer()
@@ -47,8 +47,8 @@ ISSUE_PHRASINGS = {
 
 
 @pytest.fixture(scope="module")
-def model() -> dict[str, Any]:
-    return language_model(default_guide(), "en-US")
+def model(generated_model: GeneratedModel) -> dict[str, Any]:
+    return generated_model("en-US")
 
 
 @pytest.fixture(scope="module")
