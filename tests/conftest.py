@@ -4,7 +4,7 @@ The moto server itself (`moto_endpoint`, session-scoped, 127.0.0.1 on a free por
 credentials (`aws_environment`) come from the `tests.moto_server` plugin, so S3 and DynamoDB tests
 share one server. Buckets get unique names, so tests never see each other's objects. The
 `tests.simulator_support` plugin brings `short_store`, the narrated store the simulator's tests
-play, made once per session.
+play, made once per test run and shared by the workers.
 """
 
 from __future__ import annotations
