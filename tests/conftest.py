@@ -134,7 +134,7 @@ def polly_on_loopback(
 
     def serve(handler: type[BaseHTTPRequestHandler]) -> str:
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         endpoint = f"http://127.0.0.1:{server.server_port}"
         monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", endpoint)

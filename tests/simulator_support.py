@@ -104,7 +104,7 @@ def serving(
     )
     app = create_app(config)
     server = make_server("127.0.0.1", port, app, threaded=True, fd=listener.fileno())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{port}"
