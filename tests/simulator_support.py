@@ -5,7 +5,9 @@ workers share it, through the real pipeline (audio.build with the offline voice)
 manifest, keys, titles and MP3s are exactly what `nocontact build` produces; only the
 narration is cut to one short sentence, for the sections a conversation in the tests reaches
 (the start of the guide, guilt and its follow-up). The skill reads the others as text. The
-clips are captioned, as `nocontact build --captions` does.
+clips are captioned, as `nocontact build --captions` does, and kept in the audio build's own
+cache ($NOCONTACT_CACHE, else the XDG cache, beside the simulator's learned models), by the
+fingerprint of their text, voice and settings: a later run narrates only what changed.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def short_guide(guide: Guide) -> Guide:
 def build_short_store(root: Path, voice: Any) -> Path:
     """Narrate the short guide into a local store at `root`; returns `root`."""
     from audio.build import BuildOptions, build_store
-    from audio.cache import ClipCache
+    from audio.cache import ClipCache, default_cache_dir
     from audio.render import RenderSettings
     from audio.stores import LocalStore
 
@@ -58,7 +60,7 @@ def build_short_store(root: Path, voice: Any) -> Path:
         LocalStore(root),
         voice,
         RenderSettings(),
-        ClipCache(root.parent / "cache"),
+        ClipCache(default_cache_dir(os.environ)),
         BuildOptions(jobs=2, captions=True),
     )
     return root
