@@ -34,11 +34,10 @@ SMALL_SECTIONS = {
 
 
 @pytest.fixture
-def s3_client(moto_endpoint: str, aws_environment: None) -> Any:
-    """A boto3 S3 client for moto's server, made by the same factory the build uses."""
-    from audio.stores import make_client
-
-    return make_client(moto_endpoint)
+def s3_client(moto_s3_client: Any, aws_environment: None) -> Any:
+    """The session's S3 client for moto's server (`moto_s3_client`), with fake credentials in
+    the environment for the code under test. Shared: add no event handlers to it."""
+    return moto_s3_client
 
 
 @pytest.fixture
