@@ -4,7 +4,7 @@ The moto server itself (`moto_endpoint`, session-scoped, 127.0.0.1 on a free por
 credentials (`aws_environment`) come from the `tests.moto_server` plugin, so S3 and DynamoDB tests
 share one server. Buckets get unique names, so tests never see each other's objects. The
 `tests.simulator_support` plugin brings `short_store`, the narrated store the simulator's tests
-play, made once per session.
+play, made once per test run and shared by the workers.
 """
 
 from __future__ import annotations
@@ -34,11 +34,10 @@ SMALL_SECTIONS = {
 
 
 @pytest.fixture
-def s3_client(moto_endpoint: str, aws_environment: None) -> Any:
-    """A boto3 S3 client for moto's server, made by the same factory the build uses."""
-    from audio.stores import make_client
-
-    return make_client(moto_endpoint)
+def s3_client(moto_s3_client: Any, aws_environment: None) -> Any:
+    """The session's S3 client for moto's server (`moto_s3_client`), with fake credentials in
+    the environment for the code under test. Shared: add no event handlers to it."""
+    return moto_s3_client
 
 
 @pytest.fixture
@@ -134,7 +133,7 @@ def polly_on_loopback(
 
     def serve(handler: type[BaseHTTPRequestHandler]) -> str:
         server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
         endpoint = f"http://127.0.0.1:{server.server_port}"
         monkeypatch.setenv("AWS_ENDPOINT_URL_POLLY", endpoint)

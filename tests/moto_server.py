@@ -2,8 +2,9 @@
 
 Tests that need it name the plugin (`pytest_plugins = ("tests.moto_server",)`) and take the
 `moto_endpoint` fixture; boto3 clients point at it with `endpoint_url` and fake credentials,
-so nothing ever reaches AWS. `cloudwatch` is a client for its CloudWatch, and `put_emf` turns
-the skill's EMF log records into metrics there, as CloudWatch Logs does.
+so nothing ever reaches AWS. `moto_s3_client` is one S3 client for the session, `cloudwatch`
+a client for its CloudWatch, and `put_emf` turns the skill's EMF log records into metrics
+there, as CloudWatch Logs does.
 """
 
 from __future__ import annotations
@@ -32,14 +33,31 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture
-def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fake credentials and a region, so boto3 never looks for real ones."""
+def fake_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a region in the environment, so boto3 never looks for real ones."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials and a region, so boto3 never looks for real ones."""
+    fake_credentials(monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def moto_s3_client(moto_endpoint: str) -> Any:
+    """A boto3 S3 client for moto's server, made once per session by the same factory the
+    build uses: each new client reads botocore's service models, a tenth of a second. It holds
+    the fake credentials it was made with; tests take it through `s3_client`."""
+    from audio.stores import make_client
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fake_credentials(monkeypatch)
+        return make_client(moto_endpoint)
 
 
 def _with_percentiles(get_statistics_for_type: Any) -> Any:

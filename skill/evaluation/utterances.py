@@ -23,6 +23,8 @@ UTTERANCES = Path(__file__).resolve().parents[2] / "bench" / "utterances"
 CRISIS = "crisis"
 HARMLESS = "harmless"
 SPLITS = ("dev", "test", "unseen")
+# libyaml's parser, ten times faster than PyYAML's own, which is the fallback without it.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def load_utterances(locale: str, directory: Path = UTTERANCES) -> tuple[Labelled
             also=tuple(e.get("also", ())), set=set_name(path, locale),
         )
         for path in sorted(directory.glob(f"*{locale}.yaml"))
-        for e in yaml.safe_load(path.read_text(encoding="utf-8"))
+        for e in yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     )
 
 

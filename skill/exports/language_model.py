@@ -36,6 +36,9 @@ _SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
 _SLOT_WITH_SUFFIX = re.compile(r"\{[^{}]*\}[\w']")
 # A slot type's spoken forms, normalised, in order, each with its value's id.
 _SpokenValues = list[tuple[str, str]]
+# Past every character an utterance holds: a prefix followed by it sorts after every string
+# that begins with the prefix.
+_LAST_CHARACTER = "\U0010ffff"
 _FORBIDDEN_INVOCATION_WORDS = frozenset(
     "alexa amazon echo computer skill app launch ask tell load begin enable open start play "
     "resume run to from by if and whether in using with about for that".split()
@@ -325,7 +328,8 @@ def _heard_through_slots(
     """Which of the `wanted` utterances a slotted sample says once its custom slots are
     filled: the first such intent, and its answer with the first slot values that say it."""
     spoken = {name: _spoken(kind) for name, kind in types.items()}
-    ordered = sorted(wanted)
+    first_ids = {name: _first_ids(values) for name, values in spoken.items()}
+    looked_for = _Wanted(wanted)
     heard: dict[str, tuple[str, str]] = {}
     for intent in intent_list:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
@@ -334,39 +338,93 @@ def _heard_through_slots(
             names = parts[1::2]
             if not names or any(kinds.get(name) not in spoken for name in names):
                 continue
-            values = [spoken[kinds[name]] for name in names]
-            for said, ids in _said(parts[0::2], values, wanted, ordered):
+            if len(names) == 1:
+                kind = kinds[names[0]]
+                said_by = _said_once(parts[0], parts[2], spoken[kind], first_ids[kind], looked_for)
+            else:
+                said_by = _said(parts[0::2], [spoken[kinds[name]] for name in names], looked_for)
+            for said, ids in said_by:
                 if said not in heard:
                     filled = dict(zip(names, ids, strict=True))
                     heard[said] = (intent["name"], answer(intent["name"], filled))
     return heard
 
 
+class _Wanted:
+    """The utterances looked for, sorted forwards and by their reversed text, so that those
+    with a given beginning, or a given ending, are one range of a list."""
+
+    def __init__(self, wanted: set[str]) -> None:
+        self.all = wanted
+        self.ordered = sorted(wanted)
+        self.backwards = sorted(said[::-1] for said in wanted)
+
+    def starting(self, prefix: str) -> list[str]:
+        """The utterances that begin with `prefix`."""
+        return self.ordered[slice(*_range(self.ordered, prefix))]
+
+    def ending(self, suffix: str) -> list[str]:
+        """The utterances that end with `suffix`."""
+        return [said[::-1] for said in self.backwards[slice(*_range(self.backwards, suffix[::-1]))]]
+
+    def count_starting(self, prefix: str) -> int:
+        start, end = _range(self.ordered, prefix)
+        return end - start
+
+    def count_ending(self, suffix: str) -> int:
+        start, end = _range(self.backwards, suffix[::-1])
+        return end - start
+
+
+def _range(ordered: list[str], prefix: str) -> tuple[int, int]:
+    """Where the strings of sorted `ordered` that begin with `prefix` are."""
+    start = bisect_left(ordered, prefix)
+    return start, bisect_left(ordered, prefix + _LAST_CHARACTER, start)
+
+
+def _said_once(
+    head: str, tail: str, values: _SpokenValues, first_ids: Mapping[str, str], wanted: _Wanted
+) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The wanted utterances that `head`, a slot value and `tail` say, each with the id of
+    the first value that says it: found from whichever is fewest, the slot's values or the
+    utterances beginning with `head` or ending with `tail`."""
+    starting, ending = wanted.count_starting(head), wanted.count_ending(tail)
+    if len(values) <= min(starting, ending):
+        for value, value_id in values:
+            said = head + value + tail
+            if said in wanted.all:
+                yield said, (value_id,)
+        return
+    around = len(head) + len(tail)
+    for said in wanted.starting(head) if starting <= ending else wanted.ending(tail):
+        if len(said) >= around and said.startswith(head) and said.endswith(tail):
+            value_id = first_ids.get(said[len(head):len(said) - len(tail)])
+            if value_id is not None:
+                yield said, (value_id,)
+
+
+def _first_ids(values: _SpokenValues) -> dict[str, str]:
+    """Each spoken form with the id of the first value that has it."""
+    first: dict[str, str] = {}
+    for said, value_id in values:
+        first.setdefault(said, value_id)
+    return first
+
+
 def _said(
-    texts: list[str], values: list[_SpokenValues], wanted: set[str], ordered: list[str]
+    texts: list[str], values: list[_SpokenValues], wanted: _Wanted
 ) -> Iterator[tuple[str, tuple[str, ...]]]:
     """The wanted utterances that `texts` interleaved with slot values say, each with the
     value ids that say it, in the order of the slot values' combinations."""
     head, after = texts[0], texts[1]
+    if not wanted.count_starting(head):
+        return
     for value, value_id in values[0]:
         start = head + value + after
-        if len(values) == 1:
-            if start in wanted:
-                yield start, (value_id,)
-            continue
-        for said in _starting(ordered, start):
+        for said in wanted.starting(start):
             ids = _fill(said, len(start), texts[2:], values[1:])
             if ids is not None:
                 yield said, (value_id, *ids)
-
-
-def _starting(ordered: list[str], prefix: str) -> list[str]:
-    """The utterances of sorted `ordered` that begin with `prefix`."""
-    start = bisect_left(ordered, prefix)
-    end = start
-    while end < len(ordered) and ordered[end].startswith(prefix):
-        end += 1
-    return ordered[start:end]
 
 
 def _fill(

@@ -30,7 +30,7 @@ from audio.manifest import MANIFEST_KEY, Target, parse_manifest
 from audio.narration import RenderedPart
 from audio.reflections import SPACE_ID
 from audio.settings import RenderSettings
-from audio.stores import LocalStore, S3Store, Store
+from audio.stores import LocalStore, S3Store, Store, make_client
 from audio.voices import Voice, make_voice
 from content import Guide
 from content.lexicon import Entry, Lexicon
@@ -273,12 +273,20 @@ def record_puts(client: Any) -> list[tuple[str, str]]:
     return events
 
 
+@pytest.fixture
+def own_s3_client(moto_endpoint: str, aws_environment: None) -> Any:
+    """A client of the test's own, made by the build's factory: the event handlers
+    `record_puts` adds must not stay on the session's shared one."""
+    return make_client(moto_endpoint)
+
+
 def test_s3_build_uploads_clips_first_and_the_manifest_last_with_their_headers(
-    build: Callable[..., BuildReport], s3_client: Any, make_bucket: Callable[[], str]
+    build: Callable[..., BuildReport], s3_client: Any, own_s3_client: Any,
+    make_bucket: Callable[[], str],
 ) -> None:
     bucket = make_bucket()
-    events = record_puts(s3_client)
-    build(S3Store(bucket, "skill/audio", client=s3_client), jobs=3)
+    events = record_puts(own_s3_client)
+    build(S3Store(bucket, "skill/audio", client=own_s3_client), jobs=3)
     manifest_key = "skill/audio/manifest.json"
     assert events[-2:] == [("send", manifest_key), ("done", manifest_key)]
     clips = [key for _, key in events[:-2]]
@@ -292,11 +300,11 @@ def test_s3_build_uploads_clips_first_and_the_manifest_last_with_their_headers(
 
 
 def test_s3_rebuild_with_no_changes_sends_no_uploads(
-    build: Callable[..., BuildReport], s3_client: Any, make_bucket: Callable[[], str]
+    build: Callable[..., BuildReport], own_s3_client: Any, make_bucket: Callable[[], str]
 ) -> None:
-    store = S3Store(make_bucket(), client=s3_client)
+    store = S3Store(make_bucket(), client=own_s3_client)
     build(store)
-    events = record_puts(s3_client)
+    events = record_puts(own_s3_client)
     report = build(store)
     assert events == []
     assert (report.synthesized, report.uploaded, report.skipped) == (0, 0, report.clips)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+from functools import cache
 
 import pytest
 
@@ -30,6 +32,15 @@ MISSED_CRISIS = {"en-US": 0, "en-GB": 1}
 TOPIC_ALARMS = {"en-US": 2, "en-GB": 5}
 
 
+Written = Callable[[str], tuple[Labelled, ...]]
+
+
+@pytest.fixture(scope="module")
+def written() -> Written:
+    """Each locale's labelled utterances, read once for the module (thousands of them)."""
+    return cache(load_utterances)
+
+
 def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^\w' ]+", " ", text.lower()).split())
 
@@ -49,15 +60,17 @@ def answers(learned: Understanding, items: list[Labelled]) -> list[str]:
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_evaluation_utterance_is_a_sample_of_the_model(locale: str) -> None:
+def test_no_evaluation_utterance_is_a_sample_of_the_model(written: Written, locale: str) -> None:
     language = load_model(locale)["interactionModel"]["languageModel"]
     samples = {_normal(s) for intent in language["intents"] for s in intent["samples"]}
-    assert [u.text for u in load_utterances(locale) if _normal(u.text) in samples] == []
+    assert [u.text for u in written(locale) if _normal(u.text) in samples] == []
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_the_sets_are_large_and_cover_every_section_and_crisis_family(locale: str) -> None:
-    items = load_utterances(locale)
+def test_the_sets_are_large_and_cover_every_section_and_crisis_family(
+    written: Written, locale: str
+) -> None:
+    items = written(locale)
     assert len(items) >= 400
     assert set(default_guide().ids) | {CRISIS, HARMLESS} == {item.label for item in items}
     assert len({item.family for item in items if item.label == CRISIS}) == 10
@@ -68,25 +81,29 @@ def test_the_sets_are_large_and_cover_every_section_and_crisis_family(locale: st
 
 @pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
-def test_every_held_out_crisis_utterance_reaches_the_crisis_lines(locale: str) -> None:
-    items = [i for i in load_utterances(locale) if i.split == "test" and i.label == CRISIS]
+def test_every_held_out_crisis_utterance_reaches_the_crisis_lines(
+    written: Written, locale: str
+) -> None:
+    items = [i for i in written(locale) if i.split == "test" and i.label == CRISIS]
     result = score(items, answers(understanding(locale), items))
     assert len(result.missed_crisis) <= MISSED_CRISIS[locale], result.missed_crisis
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
-def test_no_held_out_harmless_utterance_gets_the_crisis_lines(locale: str) -> None:
-    items = [i for i in load_utterances(locale) if i.split == "test" and i.label == HARMLESS]
+def test_no_held_out_harmless_utterance_gets_the_crisis_lines(
+    written: Written, locale: str
+) -> None:
+    items = [i for i in written(locale) if i.split == "test" and i.label == HARMLESS]
     result = score(items, answers(understanding(locale), items))
     assert result.false_alarms == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
-def test_topics_hold_their_floor_on_a_fixed_sample(locale: str) -> None:
+def test_topics_hold_their_floor_on_a_fixed_sample(written: Written, locale: str) -> None:
     topics = [
-        i for i in load_utterances(locale)
+        i for i in written(locale)
         if i.label not in (CRISIS, HARMLESS) and i.split != "unseen"
     ]
     items = random.Random(locale).sample(topics, TOPIC_SAMPLE)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.api import decode_str, lint
 
 from scripts.package_lambda import DEFAULT_OUT, LAMBDA_ARCHITECTURE, LAMBDA_PYTHON
 from skill.runtime import metrics
@@ -23,6 +22,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
+    from cfnlint.api import decode_str  # most of a second to import: not at collection
+
     decoded, problems = decode_str(TEMPLATE_PATH.read_text(encoding="utf-8"))
     assert not problems, problems
     return decoded
@@ -45,6 +46,8 @@ def name_of(resources: dict[str, Any], kind: str) -> str:
 
 
 def test_cfn_lint_finds_no_errors_or_warnings() -> None:
+    from cfnlint.api import lint
+
     problems = lint(TEMPLATE_PATH.read_text(encoding="utf-8"))
 
     assert problems == [], "\n".join(str(problem) for problem in problems)

@@ -7,8 +7,9 @@ it fail with `fail_next`, take the permission back with `revoke` and slow it wit
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,11 +24,18 @@ TIME_ZONE = "America/Los_Angeles"
 @contextmanager
 def alexa_api(**settings: Any) -> Iterator[SimulatedAlexa]:
     """The APIs on a free loopback port; unless any token is taken, TOKEN's account is open,
-    with the reminders permission and the device in TIME_ZONE."""
-    with serving(time_zone=TIME_ZONE, **settings) as alexa:
+    with the reminders permission and the device in TIME_ZONE.
+
+    The server stops in the background once the block ends: it looks for the request to stop
+    only every half second, and nothing after the block needs its port back."""
+    running = ExitStack()
+    alexa = running.enter_context(serving(time_zone=TIME_ZONE, **settings))
+    try:
         if not alexa.any_token:
             alexa.open(TOKEN, time_zone=TIME_ZONE, scopes=(REMINDERS_SCOPE,))
         yield alexa
+    finally:
+        threading.Thread(target=running.close, name="alexa-apis-stop", daemon=True).start()
 
 
 def reminders(alexa: SimulatedAlexa) -> dict[str, dict[str, Any]]:

@@ -22,12 +22,12 @@ from skill.exports.interaction_model import (
 )
 from skill.exports.language_model import (
     invocation_problems,
-    language_model,
     model_problems,
     outcomes,
     utterance,
 )
 from skill.runtime import intents
+from tests.skill.exports.conftest import GeneratedModel
 
 PACKAGE = Path(__file__).resolve().parents[3] / "skill-package"
 SMAPI = DefaultSerializer()
@@ -47,14 +47,14 @@ ISSUE_PHRASINGS = {
 
 
 @pytest.fixture(scope="module")
-def model() -> dict[str, Any]:
-    return language_model(default_guide(), "en-US")
+def model(generated_model: GeneratedModel) -> dict[str, Any]:
+    return generated_model("en-US")
 
 
 @pytest.fixture(scope="module")
-def heard(model: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """`utterances` of the en-US model."""
-    return utterances(model)
+def heard(model: dict[str, Any]) -> Heard:
+    """What the en-US model hears."""
+    return Heard(model)
 
 
 @pytest.fixture(scope="module")
@@ -69,31 +69,53 @@ def intent_named(model: dict[str, Any], name: str) -> dict[str, Any]:
 
 # A spoken value for each built-in slot type the model uses, as Alexa would hear it.
 BUILT_IN_VALUES = {"AMAZON.TIME": [{"id": "20:00", "name": {"value": "8 pm"}}]}
+SLOT = re.compile(r"\{(\w+)\}")
 
 
-def utterances(model: dict[str, Any]) -> dict[str, dict[str, str]]:
+class Heard:
     """Each intent's samples with every custom slot filled by every name (a built-in slot by
     one value, the trailing free-form slot by its first neutral tail, which changes no
-    answer), normalised, each with the answer the skill gives it."""
-    types = {**BUILT_IN_VALUES, **{kind["name"]: kind["values"] for kind in model["types"]}}
-    trailing = default_guide().phrasings.trailing_slot
-    answer = outcomes({kind["name"]: kind for kind in model["types"]})
-    heard: dict[str, dict[str, str]] = {}
-    for intent in model["intents"]:
+    answer), normalised, each with the answer the skill gives it.
+
+    Asked about one utterance at a time: filling every sample makes a million and a half
+    utterances, so only the samples whose own words the utterance holds are filled.
+    """
+
+    def __init__(self, model: dict[str, Any]) -> None:
+        self.intents = model["intents"]
+        listed = {kind["name"]: kind["values"] for kind in model["types"]}
+        self.types = {**BUILT_IN_VALUES, **listed}
+        self.trailing = default_guide().phrasings.trailing_slot
+        self.answer = outcomes({kind["name"]: kind for kind in model["types"]})
+        # The words of each sample outside its slots: a filled sample, normalised, holds each.
+        self.words = {
+            sample: [word for text in SLOT.split(sample)[0::2] for word in text.lower().split()]
+            for intent in self.intents for sample in intent["samples"]
+        }
+
+    def answers(self, said: str) -> dict[str, str]:
+        """Each intent that hears `said` (normalised), with the answer it gives: the last
+        filling of its samples that says it, as a table of every filled sample would keep."""
+        found: dict[str, str] = {}
+        for intent in self.intents:
+            for sample in intent["samples"]:
+                if all(word in said for word in self.words[sample]):
+                    for filled, ids in self._filled(intent, sample):
+                        if " ".join(filled.lower().split()) == said:
+                            found[intent["name"]] = self.answer(intent["name"], ids)
+        return found
+
+    def _filled(self, intent: dict[str, Any], sample: str) -> list[tuple[str, dict[str, str]]]:
         kinds = {slot["name"]: slot["type"] for slot in intent.get("slots", ())}
-        for sample in intent["samples"]:
-            filled = [(sample, {})]
-            for slot in re.findall(r"\{(\w+)\}", sample):
-                filled = [
-                    (said.replace("{" + slot + "}", name, 1), {**ids, slot: value["id"]})
-                    for said, ids in filled
-                    for value in types[kinds[slot]][: 1 if slot == trailing else None]
-                    for name in (value["name"]["value"], *value["name"].get("synonyms", ()))
-                ]
-            for said, ids in filled:
-                normal = " ".join(said.lower().split())
-                heard.setdefault(intent["name"], {})[normal] = answer(intent["name"], ids)
-    return heard
+        filled: list[tuple[str, dict[str, str]]] = [(sample, {})]
+        for slot in SLOT.findall(sample):
+            filled = [
+                (said.replace("{" + slot + "}", name, 1), {**ids, slot: value["id"]})
+                for said, ids in filled
+                for value in self.types[kinds[slot]][: 1 if slot == self.trailing else None]
+                for name in (value["name"]["value"], *value["name"].get("synonyms", ()))
+            ]
+        return filled
 
 
 def test_the_committed_skill_package_matches_content_so_run_nocontact_model(
@@ -144,17 +166,14 @@ def test_the_privacy_policy_address_is_named_in_every_locale_once_it_exists() ->
     assert deployed["usesPersonalInfo"] is False
 
 
-def test_example_phrases_are_things_the_model_understands(
-    heard: dict[str, dict[str, str]],
-) -> None:
+def test_example_phrases_are_things_the_model_understands(heard: Heard) -> None:
     manifest = json.loads((PACKAGE / "skill.json").read_text())["manifest"]
-    said = set().union(*heard.values())
     for listing in manifest["publishingInformation"]["locales"].values():
         opening, *asks = listing["examplePhrases"]
         assert opening == "Alexa, open no contact companion"
         for phrase in asks:
             request = re.sub(r"^Alexa, ask no contact companion (for|to) ", "", phrase)
-            assert request.lower() in said, phrase
+            assert heard.answers(request.lower()), phrase
 
 
 def test_an_endpoint_can_be_written_into_skill_json() -> None:
@@ -262,20 +281,20 @@ def test_each_section_has_its_own_intent_from_its_phrasings(model: dict[str, Any
 
 
 def test_the_crisis_intent_listens_for_every_crisis_phrase(
-    model: dict[str, Any], heard: dict[str, dict[str, str]]
+    model: dict[str, Any], heard: Heard
 ) -> None:
     samples = intent_named(model, intents.CRISIS)["samples"]
     assert set(samples) <= {utterance(p) for p in default_guide().phrasebook("en-US").crisis()}
     for phrase in ("I want to hurt myself", "I want to die", "I don't want to live anymore",
                    "I'm not safe", "someone is hurting me", "I need help now"):
         said = phrase.lower()
-        assert {options[said] for options in heard.values() if said in options} == {"crisis"}
+        assert set(heard.answers(said).values()) == {"crisis"}
 
 
-def test_the_issue_phrasings_each_reach_their_section(heard: dict[str, dict[str, str]]) -> None:
+def test_the_issue_phrasings_each_reach_their_section(heard: Heard) -> None:
     for phrase, section_id in ISSUE_PHRASINGS.items():
         said = " ".join(phrase.lower().split())
-        answers = {options[said] for options in heard.values() if said in options}
+        answers = set(heard.answers(said).values())
         assert answers == {f"section:{section_id}"}, phrase
 
 

@@ -16,14 +16,15 @@ from skill.exports import limits
 from skill.exports.language_model import language_model, model_file, model_problems
 from skill.runtime import intents
 from skill.runtime.guidebook import load_guidebook
+from tests.skill.exports.conftest import GeneratedModel
 
 PACKAGE = Path(__file__).resolve().parents[3] / "skill-package"
 ALEXA_SAMPLE = re.compile(r"^[A-Za-z{][A-Za-z '.\-{}]*$")
 
 
 @pytest.fixture(scope="module", params=LOCALES)
-def model(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return language_model(default_guide(), request.param)
+def model(request: pytest.FixtureRequest, generated_model: GeneratedModel) -> dict[str, Any]:
+    return generated_model(request.param)
 
 
 def _intent(model: dict[str, Any], name: str) -> dict[str, Any]:
@@ -154,9 +155,8 @@ def test_slot_values_are_within_alexas_length_and_count(model: dict[str, Any]) -
     assert sum(len(kind["values"]) for kind in model["types"]) <= limits.SLOT_VALUES
 
 
-def test_expansion_is_deterministic() -> None:
-    guide = default_guide()
-    assert language_model(guide, "en-GB") == language_model(guide, "en-GB")
+def test_expansion_is_deterministic(generated_model: GeneratedModel) -> None:
+    assert language_model(default_guide(), "en-GB") == generated_model("en-GB")
 
 
 def test_every_crisis_family_reaches_the_crisis_intent(model: dict[str, Any]) -> None:
@@ -166,17 +166,16 @@ def test_every_crisis_family_reaches_the_crisis_intent(model: dict[str, Any]) ->
         assert samples & set(guide.phrasebook("en-US").crisis_family(family)), family
 
 
-def test_locales_hear_their_own_words() -> None:
-    guide = default_guide()
+def test_locales_hear_their_own_words(generated_model: GeneratedModel) -> None:
     occasions = {
-        locale: {v["name"]["value"] for v in _type(language_model(guide, locale), "Occasion")}
+        locale: {v["name"]["value"] for v in _type(generated_model(locale), "Occasion")}
         for locale in ("en-US", "en-GB", "en-CA", "en-IN")
     }
     assert "boxing day" in occasions["en-GB"] and "boxing day" not in occasions["en-US"]
     assert "thanksgiving in october" in occasions["en-CA"]
     assert "thanksgiving in november" in occasions["en-US"]
     assert "diwali" in occasions["en-IN"]
-    people = {v["name"]["value"] for v in _type(language_model(guide, "en-GB"), "Person")}
+    people = {v["name"]["value"] for v in _type(generated_model("en-GB"), "Person")}
     assert "my mum" in people
 
 
@@ -213,8 +212,10 @@ def test_a_sample_in_two_intents_with_different_answers_is_refused(model: dict[s
     assert any("is a sample of both" in p for p in model_problems(broken))
 
 
-def test_a_section_phrase_the_topic_intent_hears_the_same_way_is_dropped() -> None:
-    model = language_model(default_guide(), "en-US")
+def test_a_section_phrase_the_topic_intent_hears_the_same_way_is_dropped(
+    generated_model: GeneratedModel,
+) -> None:
+    model = generated_model("en-US")
     topic_names = {
         said.lower() for kind in model["types"] if kind["name"] == intents.TOPIC_TYPE
         for value in kind["values"] if value["id"] == "holidays"

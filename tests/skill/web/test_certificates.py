@@ -90,7 +90,7 @@ class CertificateServer(http.server.ThreadingHTTPServer):
 @pytest.fixture
 def certificates() -> Iterator[CertificateServer]:
     server = CertificateServer()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield server
     server.release.set()

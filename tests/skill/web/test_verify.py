@@ -299,7 +299,7 @@ class _CertificateHost(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def certificate_host() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CertificateHost)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
