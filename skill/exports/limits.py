@@ -37,7 +37,7 @@ CRISIS_SAMPLES = 6_000
 # Everyday talk that is not a request of the skill, taught as out of domain: enough to keep
 # idioms built on danger words ("this traffic is killing me") away from the crisis intent,
 # not so many that a hesitant request for a topic falls out of domain.
-FALLBACK_SAMPLES = 2_000
+FALLBACK_SAMPLES = 2_500
 # One section's own way of being asked for, in people's own words.
 SECTION_SAMPLES = 1_000
 # A request named in few words ("give me a reflection question", "play the whole guide").
