@@ -29,6 +29,9 @@ def skill_answer(
         # "Play the final section" plays that section first, as asking about it does.
         section = topic or guidebook.resolve_phrase(words.get(intents.TOPIC_SLOT, ""))
         return f"section:{section}" if section else intent
+    if intent == intents.START_OVER:
+        # "Start from the top" plays the first section, as the runtime's start_over does.
+        return f"section:{guidebook.ids[0]}"
     try:
         return f"section:{guidebook.section_for_intent(intent).id}"
     except KeyError:

@@ -15,6 +15,7 @@ permission back (403), and `delay` makes every answer late.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -178,6 +179,8 @@ def shared_alexa() -> SimulatedAlexa:
 def _start(alexa: SimulatedAlexa) -> tuple[SimulatedAlexa, ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(alexa))
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, name="alexa-apis", daemon=True).start()
+    # Checked for shutdown every 50 ms rather than the default 0.5 s: a session ends promptly.
+    serve = functools.partial(server.serve_forever, poll_interval=0.05)
+    threading.Thread(target=serve, name="alexa-apis", daemon=True).start()
     alexa.url = f"http://127.0.0.1:{server.server_address[1]}"
     return alexa, server

@@ -35,6 +35,8 @@ def slot(name: str, value: str | None, *ids: str) -> ProfiledSlot:
         (ProfiledIntent("TopicIntent", (slot("topic", "my dad is going to kill me"),)), "crisis"),
         (ProfiledIntent("RegretSectionIntent", (slot("person", "i overdosed"),)), "crisis"),
         (ProfiledIntent("AMAZON.HelpIntent"), "AMAZON.HelpIntent"),
+        # starting over plays the guide's first section
+        (ProfiledIntent("AMAZON.StartOverIntent"), "section:introduction"),
     ],
 )
 def test_alexas_selected_intent_becomes_the_skills_answer(
