@@ -8,7 +8,9 @@ decides the answer), sampled with a fixed seed, so the same model trains the sam
 
 What Alexa hands the skill besides the intent is the words its slots hold: the stand-in finds
 them by aligning the utterance with the closest sample (with slots) of the answer it chose; the
-words no literal word of that sample explains are what its slots would hold.
+words no literal word of that sample explains are what its slots would hold. Like Alexa, it
+hears only the request: the wake word and the skill's name, with the word that joins them to
+the request ("ask no contact companion to ..."), are taken off first.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from sklearn.svm import LinearSVC
 
 _SLOT = re.compile(r"\{([^{}]+)\}")
 Answer = Callable[[str, Mapping[str, str]], str]
+# Words that join the skill's name to a request: "ask <name> to ...", "... using <name>".
+_JOINING_AFTER_NAME = frozenset({"to", "for", "about", "and", "that", "if", "whether"})
+_JOINING_BEFORE_NAME = frozenset({"using", "with", "from", "on", "in"})
 
 
 class StatisticalMatcher:
@@ -51,16 +56,17 @@ class StatisticalMatcher:
         self.pipeline.fit(texts, labels)
         self.examples = len(texts)
         self.slotted = _slotted_samples(language, answer)
+        self.invocation = tuple(_words(language.get("invocationName", "")))
 
     def predict(self, utterances: list[str]) -> list[str]:
         """The answer for each utterance."""
-        return list(self.pipeline.predict([u.lower() for u in utterances]))
+        return list(self.pipeline.predict([request(u, self.invocation) for u in utterances]))
 
     def slot_words(self, utterance: str, answer: str) -> str:
         """The words the slots of the closest sample leading to `answer` would hold: those of
         the utterance that none of the sample's own words matches ("" when no sample of that
         answer has a slot)."""
-        said = _words(utterance)
+        said = request(utterance, self.invocation).split()
         candidates = self.slotted.get(answer, ())
         if not said or not candidates:
             return ""
@@ -73,6 +79,25 @@ class StatisticalMatcher:
             for index in range(block.a, block.a + block.size)
         }
         return " ".join(word for index, word in enumerate(said) if index not in matched)
+
+
+def request(utterance: str, invocation: tuple[str, ...]) -> str:
+    """The words of the request alone: without a leading wake word, and without the skill's
+    name and the word joining it to the request, as Alexa hands a request to a skill's model."""
+    words = _words(utterance)
+    if words[:1] == ["alexa"]:
+        words = words[1:]
+    size = len(invocation)
+    for start in range(len(words) - size + 1) if size else ():
+        if tuple(words[start:start + size]) != invocation:
+            continue
+        after, before = words[start + size:], words[:start]
+        if after:
+            return " ".join(after[1:] if after[0] in _JOINING_AFTER_NAME and after[1:] else after)
+        if before and before[-1] in _JOINING_BEFORE_NAME:
+            before = before[:-1]
+        return " ".join(before)
+    return " ".join(words)
 
 
 def training_examples(
